@@ -1,0 +1,3 @@
+from autograd_core.cli import main
+
+raise SystemExit(main())

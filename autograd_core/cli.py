@@ -1,0 +1,59 @@
+"""The ``autograd-core`` command line.
+
+Every error is one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+class UsageError(Exception):
+    """Bad input on the command line: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints the whole usage first; one line is easier to read in a notebook
+        # cell or a CI log, and `--help` still shows the usage.
+        raise UsageError(message)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from autograd_core import Value
+
+    x = Value(2.0, label="x")
+    w = Value(-3.0, label="w")
+    b = Value(1.0, label="b")
+    y = (w * x + b).tanh()
+    y.label = "y"
+    y.backward()
+    print("y = tanh(w·x + b) at x = 2, w = −3, b = 1")
+    print(f"y = {y.data:.6f}")
+    for v in (x, w, b):
+        print(f"∂y/∂{v.label} = {v.grad:.6f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="autograd-core",
+        description="Backpropagation you can see: the lectures' worked examples and graphs.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    demo = commands.add_parser("demo", help="build a small graph, run backward, print gradients")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.run(args)
+    except UsageError as error:
+        print(f"autograd-core: error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,286 @@
+"""The Value type: one scalar node of a computation graph.
+
+Every operation follows the same four beats: coerce the operand, compute the forward
+value, name the local backward rule right beside it, return the new node. The rule is a
+function ``rule(out, g)`` that receives the node it belongs to and the upstream gradient
+``g = ∂L/∂out`` and returns ``g · ∂out/∂input`` for each input, in operand order.
+
+Why the rule receives ``out`` instead of closing over it: a closure that captured its own
+node would make every node a reference cycle, which only Python's cyclic garbage collector
+can free (most of micrograd's run time goes there). Here a node points only to its inputs,
+so a graph is freed by reference counting as soon as the last reference to it goes, and
+most rules are shared module-level functions, so building a node allocates no function
+object at all. Calling a rule with ``g = 1`` gives the local derivatives themselves, which
+is how the drawing labels its edges.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from autograd_core import ieee
+from autograd_core.graph import backward as _run_backward
+
+BackwardRule = Callable[["Value", float], Sequence[float]]
+
+_ACCEPTED = "a real number (int, float or NumPy real scalar)"
+
+
+def _as_float(data: object, what: str) -> float:
+    """Return ``data`` as a float, or raise TypeError naming what was received."""
+    if type(data) is float:
+        return data
+    if isinstance(data, (bool, np.bool_)) or not isinstance(data, numbers.Real):
+        raise TypeError(f"{what} must be {_ACCEPTED}, got {type(data).__name__}: {data!r:.60}")
+    return float(data)
+
+
+def _operand(other: object, operator: str) -> Value:
+    """Wrap a number as a leaf Value; reject anything that is not a Value or a real number."""
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, (bool, np.bool_)) or not isinstance(other, numbers.Real):
+        raise TypeError(
+            f"unsupported operand for {operator}: Value and {type(other).__name__}; "
+            f"the other operand must be a Value or {_ACCEPTED}"
+        )
+    return Value(other)
+
+
+def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -> Value:
+    """Build an interior node without re-validating ``data`` (it is already a float)."""
+    out = object.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    out.inputs = inputs
+    out._backward = rule
+    out._grad_computed = False
+    return out
+
+
+class Value:
+    """A scalar in a computation graph, with the gradient backward() gives it.
+
+    ``Value(2.0, label="x")`` is a leaf. Arithmetic on Values (and real numbers) builds new
+    nodes that remember their ``inputs``, the ``op`` that made them and how to pass a
+    gradient back to those inputs.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "inputs", "_backward", "_grad_computed")
+
+    data: float
+    grad: float
+    label: str
+    op: str
+    inputs: tuple[Value, ...]
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self.data = _as_float(data, "Value data")
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.inputs = ()
+        self._backward = None
+        self._grad_computed = False
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # -- primitives: forward value and local backward rule, side by side ------------------
+
+    def __add__(self, other: Value | float) -> Value:
+        """Sum z = x + y."""
+        other = _operand(other, "+")
+        return _node(self.data + other.data, (self, other), "+", _add_backward)
+
+    def __sub__(self, other: Value | float) -> Value:
+        """Difference z = x − y (its own node, so the drawing reads as written)."""
+        other = _operand(other, "-")
+        return _node(self.data - other.data, (self, other), "-", _sub_backward)
+
+    def __mul__(self, other: Value | float) -> Value:
+        """Product z = x·y."""
+        other = _operand(other, "*")
+        return _node(self.data * other.data, (self, other), "*", _mul_backward)
+
+    def __truediv__(self, other: Value | float) -> Value:
+        """Quotient z = x / y (x/0 is ±inf, 0/0 is nan, as in IEEE 754)."""
+        other = _operand(other, "/")
+        return _node(ieee.divide(self.data, other.data), (self, other), "/", _div_backward)
+
+    def __neg__(self) -> Value:
+        """Negation z = −x."""
+        return _node(-self.data, (self,), "neg", _neg_backward)
+
+    def __pow__(self, exponent: float) -> Value:
+        """Power z = x^p for a real number p (``x ** 2`` is the lectures' x²)."""
+        if isinstance(exponent, Value):
+            raise TypeError(
+                "a Value exponent is not supported: x ** p takes a real number p; "
+                "for a variable exponent write (p * x.log()).exp()"
+            )
+        p = _as_float(exponent, "the exponent of **")
+
+        def pow_backward(out: Value, g: float) -> tuple[float]:
+            """∂(x^p)/∂x = p·x^(p−1)."""
+            return (g * p * ieee.power(out.inputs[0].data, p - 1.0),)
+
+        return _node(ieee.power(self.data, p), (self,), f"**{_format_exponent(p)}", pow_backward)
+
+    def relu(self) -> Value:
+        """ReLU(x) = max(0, x); its derivative is step(x), taken as 0 at x = 0."""
+        return _node(self.data if self.data > 0.0 else 0.0, (self,), "relu", _relu_backward)
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1 / (1 + e^(−x)), computed so that it never overflows."""
+        return _node(ieee.sigmoid(self.data), (self,), "sigmoid", _sigmoid_backward)
+
+    def tanh(self) -> Value:
+        """tanh(x)."""
+        return _node(math.tanh(self.data), (self,), "tanh", _tanh_backward)
+
+    def exp(self) -> Value:
+        """eˣ (inf when it overflows)."""
+        return _node(ieee.exp(self.data), (self,), "exp", _exp_backward)
+
+    def log(self) -> Value:
+        """Natural log ln x (−inf at 0, nan below 0)."""
+        return _node(ieee.log(self.data), (self,), "log", _log_backward)
+
+    # -- reflected operators: a number on the left ------------------------------------------
+
+    def __radd__(self, other: float) -> Value:
+        return _operand(other, "+") + self
+
+    def __rsub__(self, other: float) -> Value:
+        return _operand(other, "-") - self
+
+    def __rmul__(self, other: float) -> Value:
+        return _operand(other, "*") * self
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _operand(other, "/") / self
+
+    def __rpow__(self, base: object) -> Value:
+        raise TypeError(
+            f"{type(base).__name__} ** Value is not supported: the exponent must be a real "
+            "number; for b ** x write (x * log(b)).exp() with a Value x"
+        )
+
+    # -- gradients ---------------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Add ∂self/∂u to ``u.grad`` for every node u of this graph, self included.
+
+        Gradients accumulate across calls, as in PyTorch: zero them between steps.
+        """
+        _run_backward(self)
+
+
+def _format_exponent(p: float) -> str:
+    return str(int(p)) if p.is_integer() and abs(p) < 1e15 else repr(p)
+
+
+# Local backward rules. Each returns g·∂out/∂input for every input, in operand order.
+
+
+def _add_backward(out: Value, g: float) -> tuple[float, float]:
+    """∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1."""
+    return g, g
+
+
+def _sub_backward(out: Value, g: float) -> tuple[float, float]:
+    """∂(x − y)/∂x = 1, ∂(x − y)/∂y = −1."""
+    return g, -g
+
+
+def _mul_backward(out: Value, g: float) -> tuple[float, float]:
+    """∂(xy)/∂x = y, ∂(xy)/∂y = x."""
+    x, y = out.inputs
+    return g * y.data, g * x.data
+
+
+def _div_backward(out: Value, g: float) -> tuple[float, float]:
+    """∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y."""
+    y = out.inputs[1].data
+    return ieee.divide(g, y), -ieee.divide(g * out.data, y)
+
+
+def _neg_backward(out: Value, g: float) -> tuple[float]:
+    """∂(−x)/∂x = −1."""
+    return (-g,)
+
+
+def _relu_backward(out: Value, g: float) -> tuple[float]:
+    """∂ReLU(x)/∂x = step(x): 1 where x > 0, else 0."""
+    return (g if out.data > 0.0 else 0.0,)
+
+
+def _sigmoid_backward(out: Value, g: float) -> tuple[float]:
+    """d/dx σ(x) = σ(x)(1 − σ(x))."""
+    s = out.data
+    return (g * s * (1.0 - s),)
+
+
+def _tanh_backward(out: Value, g: float) -> tuple[float]:
+    """d/dx tanh(x) = 1 − tanh²(x)."""
+    t = out.data
+    return (g * (1.0 - t * t),)
+
+
+def _exp_backward(out: Value, g: float) -> tuple[float]:
+    """d/dx eˣ = eˣ."""
+    return (g * out.data,)
+
+
+def _log_backward(out: Value, g: float) -> tuple[float]:
+    """d/dx ln x = 1/x."""
+    return (ieee.divide(g, out.inputs[0].data),)
+
+
+def as_values(xs: Iterable[Value | float]) -> list[Value]:
+    """Each item as a Value: Values pass through, numbers become leaves."""
+    return [x if isinstance(x, Value) else Value(x) for x in xs]
+
+
+def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value | float) -> Value:
+    """A neuron's pre-activation α = b + Σᵢ wᵢhᵢ as one node.
+
+    The lectures write α(k) = b(k) + W(k) h(k−1); micrograd builds it from 2n binary nodes.
+    One n-ary node gives exactly the same gradients (∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ)
+    with a fraction of the nodes, and draws as the quantity the lectures name. The node's
+    inputs are ``(b, w₁, h₁, w₂, h₂, …)``, the order in which lecture 001 writes
+    α₁ = w₁,₀ + w₁,₁x₁ + w₁,₂x₂.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"affine needs one weight per input, got {len(weights)} weights and "
+            f"{len(inputs)} inputs"
+        )
+    nodes = [_operand(bias, "affine")]
+    total = nodes[0].data
+    for w, h in zip(weights, inputs):
+        w = _operand(w, "affine")
+        h = _operand(h, "affine")
+        nodes.append(w)
+        nodes.append(h)
+        total += w.data * h.data  # summed in input order, as micrograd's neuron does
+    return _node(total, tuple(nodes), "affine", _affine_backward)
+
+
+def _affine_backward(out: Value, g: float) -> list[float]:
+    """∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ."""
+    data = [v.data for v in out.inputs]
+    grads = [g] * len(data)
+    grads[1::2] = [g * h for h in data[2::2]]
+    grads[2::2] = [g * w for w in data[1::2]]
+    return grads
