@@ -22,7 +22,15 @@ from nn import worked_examples
 from nn.worked_examples import Comparison, WorkedExample
 
 WIDTH = 96
-HEADERS = ("parameter", "lecture", "formula", "engine", "finite difference", "largest diff", "")
+HEADERS = (
+    "parameter",
+    "lecture",
+    "formula",
+    "engine",
+    "finite difference",
+    "largest diff",
+    "agree",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,7 +102,7 @@ def format_comparison(comparison: Comparison, graph_path: Path | None = None) ->
     """One example's header, description, table and verdict, as text ending in a blank line."""
     example = comparison.example
     lines = [f"== {example.title} ==", *textwrap.wrap(example.description, WIDTH)]
-    lines.append(f"loss = {comparison.loss:.12g}")
+    lines.append(f"{comparison.root.label or 'root'} = {comparison.loss:.12g}")
     cells = [
         (
             row.name,
