@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     demo = commands.add_parser("demo", help="build a small graph, run backward, print gradients")
     demo.set_defaults(run=_demo)
+
+    # -- graph: draw an expression's computation graph (autograd_core/graph_command.py) --
+    from autograd_core.graph_command import add_graph_command
+
+    add_graph_command(commands)
     return parser
 
 

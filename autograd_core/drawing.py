@@ -182,6 +182,8 @@ class Drawing:
                 f"cannot save a drawing as {path.suffix or 'a file without a suffix'!r} "
                 f"({path.name}); accepted suffixes: {accepted}"
             )
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"cannot save {path}: no directory {path.parent}")
         if fmt == "dot":
             data = self._source.encode("utf-8")
         elif fmt == "svg" and renderer is None:
