@@ -54,7 +54,7 @@ PENDING_COLOR = "#808080"
 # Names nn gives its parameters ("W1[2,1]", "b1[2]") and the single letters w and b.
 PARAMETER_LABEL = re.compile(r"[Wwb]\d*(\[\d+(,\s*\d+)*\])?")
 
-_SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 _OPERATION_TEXT = {
     "+": "+",
@@ -109,7 +109,7 @@ def operation_text(op: str) -> str:
     """How an operation reads in the drawing: "*" as "×", "**2" as "x²", "affine" as Σ."""
     if op.startswith("**"):
         exponent = op[2:]
-        if re.fullmatch(r"-?\d+(\.\d+)?", exponent):
+        if re.fullmatch(r"-?\d{1,3}", exponent):  # x², x⁻¹; Unicode has no superscript "."
             return "x" + exponent.translate(_SUPERSCRIPTS)
         return f"x^{exponent}"
     return _OPERATION_TEXT.get(op, op)
