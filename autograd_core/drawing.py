@@ -268,18 +268,21 @@ def _render_with_pygraphviz(source: str, fmt: str) -> bytes:
 
 
 def _render_with_dot(source: str, fmt: str) -> bytes:
-    dot = shutil.which("dot")
-    if dot is None:
+    import graphviz
+
+    if shutil.which("dot") is None:
         raise RenderError(f"Graphviz's `dot` is not on PATH; {INSTALL_HINT}")
-    # An argument list and no shell: nothing in the drawing can reach a command line.
-    result = subprocess.run(
-        [dot, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
-    )
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = f": {message[-1]}" if message else ""
-        raise RenderError(f"`dot -T{fmt}` failed with status {result.returncode}{detail}")
-    return result.stdout
+    # The graphviz package runs `dot` with an argument list and no shell, so nothing in
+    # the drawing can reach a command line.
+    try:
+        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+    except graphviz.ExecutableNotFound as error:
+        raise RenderError(f"Graphviz's `dot` could not be run; {INSTALL_HINT}") from error
+    except subprocess.CalledProcessError as error:
+        stderr = error.stderr.decode("utf-8", "replace") if error.stderr else ""
+        lines = stderr.strip().splitlines()
+        detail = f": {lines[-1]}" if lines else ""
+        raise RenderError(f"`dot -T{fmt}` failed with status {error.returncode}{detail}") from error
 
 
 def render(source: str, format: str, renderer: str | None = None) -> bytes:
