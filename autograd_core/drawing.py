@@ -14,6 +14,7 @@ instead of breaking Graphviz's record syntax or injecting markup into the SVG.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import os
@@ -21,7 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from autograd_core.graph import grad_computed, topological_order
@@ -235,12 +236,21 @@ class Drawing:
             return None
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, so it is never half-written."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        # mkstemp creates the file readable by its owner only; a saved drawing gets the
+        # permissions any new file would (0666 less the umask).
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -256,13 +266,36 @@ def pygraphviz_available() -> bool:
     return True
 
 
+@contextlib.contextmanager
+def _c_stderr_silenced() -> Iterator[None]:
+    """Silence what C code writes to file descriptor 2 for the duration of the block.
+
+    The Graphviz bundled in pygraphviz's wheels carries its own fontconfig, which prints a
+    "Fontconfig warning" about newer system configuration files on every first render.
+    pygraphviz reports Graphviz's real errors as Python exceptions, so nothing is lost.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable descriptor 2 (some embedded interpreters): nothing to hide
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _render_with_pygraphviz(source: str, fmt: str) -> bytes:
     try:
         import pygraphviz
     except ImportError as error:
         raise RenderError(f"pygraphviz is not installed; {INSTALL_HINT}") from error
     try:
-        return pygraphviz.AGraph(string=source).draw(format=fmt, prog="dot")
+        with _c_stderr_silenced():
+            return pygraphviz.AGraph(string=source).draw(format=fmt, prog="dot")
     except Exception as error:
         raise RenderError(f"pygraphviz could not render the drawing as {fmt}: {error}") from error
 

@@ -504,3 +504,30 @@ def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
     texts = svg_texts((tmp_path / "neuron.svg").read_text(encoding="utf-8"))
     assert f"grad {2.0 / math.cosh(5.0) ** 2:.4g}" in texts  # ∂y/∂w = x·sech²(wx + b)
     assert (tmp_path / "backward.html").read_text(encoding="utf-8").count("<svg") == 6
+
+
+def test_saved_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    x = Value(1.0, label="x")
+    path = tmp_path / "graph.dot"
+    draw_graph(x * 2.0).save(path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_rendering_in_process_keeps_stderr_quiet():
+    # The bundled Graphviz warns about fontconfig once per process, so this needs a fresh
+    # one. (Where the system's fontconfig files are older than the bundled library, there is
+    # no warning to hide and this passes either way.)
+    pytest.importorskip("pygraphviz")
+    code = (
+        "from autograd_core import Value, draw_graph\n"
+        "x = Value(1.0, label='x')\n"
+        "print(draw_graph(x * 2.0).svg(renderer='pygraphviz')[:5])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.startswith("<?xml")
+    assert result.stderr == ""
