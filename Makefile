@@ -24,3 +24,14 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
+
+# The teaching notebooks: installs Jupyter and friends into .venv, then opens notebooks/.
+.PHONY: notebooks
+NOTEBOOKS_STAMP := $(VENV)/.installed-notebooks
+
+$(NOTEBOOKS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $(NOTEBOOKS_STAMP)
+
+notebooks: $(NOTEBOOKS_STAMP)
+	$(BIN)/jupyter lab notebooks/
