@@ -1,0 +1,156 @@
+"""Loss functions, each built from engine operations so backward reaches every weight.
+
+Outputs ``y``, probabilities ``p`` and ``logits`` are one Value or a list of Values (what
+an MLP returns); targets ``t`` are plain numbers, one per output. Each loss returns a Value.
+
+- ``half_squared_error(y, t)  = ½ Σᵢ (tᵢ − yᵢ)²``, lecture 001's loss: ∂L/∂yᵢ = yᵢ − tᵢ.
+- ``squared_error(y, t)       = Σᵢ (yᵢ − tᵢ)²``, lecture 002's ‖f − y‖²: ∂L/∂yᵢ = 2(yᵢ − tᵢ).
+- ``binary_cross_entropy(p, t) = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]``, lecture 002.
+- ``binary_cross_entropy_with_logits(z, t)``: the same loss of pᵢ = σ(zᵢ), taking the
+  pre-sigmoid zᵢ; finite for every finite zᵢ, with ∂L/∂zᵢ = σ(zᵢ) − tᵢ.
+- ``softmax_cross_entropy(logits, k) = −log softmax(logits)ₖ``, lecture 004's
+  −log f(x)_y: ∂L/∂aᵢ = softmax(a)ᵢ − [i = k].
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+from collections.abc import Sequence
+
+from autograd_core import Value
+
+Outputs = Value | Sequence[Value]
+Targets = float | Sequence[float]
+
+
+def half_squared_error(y: Outputs, t: Targets) -> Value:
+    """L = ½ Σᵢ (tᵢ − yᵢ)²; ∂L/∂yᵢ = yᵢ − tᵢ (lecture 001, step ①)."""
+    outputs, targets = _pair(y, t, "y")
+    return 0.5 * _total([(ti - yi) ** 2 for yi, ti in zip(outputs, targets)])
+
+
+def squared_error(y: Outputs, t: Targets) -> Value:
+    """L = Σᵢ (yᵢ − tᵢ)²; ∂L/∂yᵢ = 2(yᵢ − tᵢ) (lecture 002's ‖f − y‖²)."""
+    outputs, targets = _pair(y, t, "y")
+    return _total([(yi - ti) ** 2 for yi, ti in zip(outputs, targets)])
+
+
+def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
+    """L = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]; ∂L/∂pᵢ = (pᵢ − tᵢ) / (pᵢ(1 − pᵢ)).
+
+    Each tᵢ lies in [0, 1]. The loss is finite for every pᵢ strictly inside (0, 1). A term
+    whose coefficient is exactly 0 is left out of the graph (it contributes 0 to the loss
+    and to the gradient), so a confident correct prediction p = 1 for t = 1 gives L = 0
+    rather than 0 · log 0 = nan.
+    """
+    probabilities, targets = _pair(p, t, "p")
+    _check_unit_interval(targets)
+    terms = []
+    for pi, ti in zip(probabilities, targets):
+        if ti != 0.0:
+            terms.append(ti * pi.log())
+        if ti != 1.0:
+            terms.append((1.0 - ti) * (1.0 - pi).log())
+    return -_total(terms)
+
+
+def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
+    """Binary cross-entropy of pᵢ = σ(zᵢ), computed from the logits zᵢ without overflow.
+
+    Per output, L = softplus(z) − t·z with softplus(z) = log(1 + eᶻ), which equals
+    −[t log σ(z) + (1 − t) log(1 − σ(z))]. Softplus is built in whichever of its two exact
+    forms cannot overflow, chosen by the sign of z: log(1 + eᶻ) for z ≤ 0 and
+    z + log(1 + e⁻ᶻ) for z > 0. Both have derivative σ(z), so ∂L/∂z = σ(z) − t, exact at
+    z = 0 too; at z = ±1000 the loss is finite and so is its gradient.
+    """
+    logits, targets = _pair(z, t, "z")
+    _check_unit_interval(targets)
+    terms = []
+    for zi, ti in zip(logits, targets):
+        softplus = _softplus(zi)
+        terms.append(softplus - ti * zi if ti != 0.0 else softplus)
+    return _total(terms)
+
+
+def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
+    """L = −log softmax(a)ₖ = log Σᵢ e^(aᵢ) − aₖ for the 0-based class index ``k``.
+
+    ∂L/∂aᵢ = softmax(a)ᵢ − [i = k] (lecture 004's output gradient). The largest logit m is
+    subtracted first, as a constant: L = log Σᵢ e^(aᵢ − m) − (aₖ − m) is the same number,
+    but every exponent is ≤ 0 and the sum is ≥ 1, so logits like [1000, 0] give a finite
+    loss and gradient.
+    """
+    values = _as_value_list(logits, "logits")
+    if not values:
+        raise ValueError("logits is empty: give one Value per class")
+    n = len(values)
+    try:
+        index = operator.index(k)
+    except TypeError:
+        raise ValueError(
+            f"k must be an integer class index from 0 to {n - 1}, got {type(k).__name__}: {k!r}"
+        ) from None
+    if isinstance(k, bool) or not 0 <= index < n:
+        raise ValueError(f"k must be a class index from 0 to {n - 1} for {n} logits, got {k!r}")
+    largest = max(v.data for v in values)
+    shifted = [v - largest for v in values]
+    return _total([s.exp() for s in shifted]).log() - shifted[index]
+
+
+def _softplus(z: Value) -> Value:
+    """log(1 + eᶻ) in the exact form that cannot overflow for this z; d/dz = σ(z)."""
+    if z.data > 0.0:
+        return z + (1.0 + (-z).exp()).log()
+    return (1.0 + z.exp()).log()
+
+
+def _total(terms: list[Value]) -> Value:
+    """Σ terms without a leading ``0 +`` node (a sum of one term is that term)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _as_value_list(y: Outputs, argument: str) -> list[Value]:
+    if isinstance(y, Value):
+        return [y]
+    if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
+        raise TypeError(f"{argument} must be a Value or a list of Values, got {type(y).__name__}")
+    for i, yi in enumerate(y):
+        if not isinstance(yi, Value):
+            raise TypeError(
+                f"{argument}[{i}] must be a Value (the model's output), got {type(yi).__name__}"
+            )
+    return list(y)
+
+
+def _pair(y: Outputs, t: Targets, argument: str) -> tuple[list[Value], list[float]]:
+    """Outputs and targets as equally long lists, or a clear error."""
+    outputs = _as_value_list(y, argument)
+    if isinstance(t, numbers.Real) and not isinstance(t, bool):
+        targets_in = [t]
+    elif isinstance(t, (str, bytes, Value)) or not hasattr(t, "__len__"):
+        raise TypeError(f"t must be a number or a sequence of numbers, got {type(t).__name__}")
+    else:
+        targets_in = list(t)
+    if len(outputs) != len(targets_in):
+        raise ValueError(
+            f"{argument} has {len(outputs)} outputs but t has {len(targets_in)} targets; "
+            "give one target per output"
+        )
+    if not outputs:
+        raise ValueError(f"{argument} is empty: give at least one output")
+    targets = []
+    for i, ti in enumerate(targets_in):
+        if isinstance(ti, bool) or not isinstance(ti, numbers.Real):
+            raise TypeError(f"t[{i}] must be a real number, got {type(ti).__name__}")
+        targets.append(float(ti))
+    return outputs, targets
+
+
+def _check_unit_interval(targets: list[float]) -> None:
+    for i, ti in enumerate(targets):
+        if not 0.0 <= ti <= 1.0:
+            raise ValueError(f"t[{i}] = {ti!r}: cross-entropy targets must lie in [0, 1]")
