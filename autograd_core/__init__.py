@@ -8,6 +8,7 @@
 6.0
 """
 
+from autograd_core.drawing import Drawing, RenderError, draw_graph
 from autograd_core.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd_core.graph import BackwardStep, backward_steps, topological_order
 from autograd_core.value import Value, affine
@@ -16,11 +17,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackwardStep",
+    "Drawing",
     "GradcheckError",
+    "RenderError",
     "Value",
     "__version__",
     "affine",
     "backward_steps",
+    "draw_graph",
     "gradcheck",
     "numerical_gradient",
     "topological_order",

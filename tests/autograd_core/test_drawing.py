@@ -1,0 +1,489 @@
+"""draw_graph and Drawing: structure, labels, numbers, colours, rendering, display."""
+
+import html
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import autograd_core
+from autograd_core import RenderError, Value, affine, draw_graph
+from autograd_core.drawing import (
+    HIGHLIGHT_COLOR,
+    INTERIOR_FILL,
+    LEAF_FILL,
+    PARAMETER_FILL,
+    ROOT_FILL,
+    Drawing,
+    format_number,
+    operation_text,
+)
+
+HAVE_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not on PATH")
+
+
+def neuron():
+    """y = tanh(w·x + b) at x = 2, w = −3, b = 1 (the README's example)."""
+    x = Value(2.0, label="x")
+    w = Value(-3.0, label="w")
+    b = Value(1.0, label="b")
+    y = (w * x + b).tanh()
+    y.label = "y"
+    return x, w, b, y
+
+
+def value_nodes(source):
+    """{dot id: visible text of its label} for every Value node in DOT source."""
+    nodes = {}
+    for node_id, label in re.findall(r"^  (v\d+) \[.*label=<(.*)>.*\];$", source, re.M):
+        text = re.sub(r"<BR/>", "\n", label)
+        text = re.sub(r"<[^>]+>", "|", text)
+        nodes[node_id] = [html.unescape(part) for part in text.split("|") if part]
+    return nodes
+
+
+def operation_nodes(source):
+    return dict(re.findall(r"^  (op\d+) \[.*label=<(.*?)>\];$", source, re.M))
+
+
+def edges(source):
+    return re.findall(r"^  (v\d+|op\d+) -> (v\d+|op\d+)", source, re.M)
+
+
+def svg_texts(svg):
+    """Every text element of an SVG, which must parse as XML."""
+    root = ET.fromstring(svg)
+    return [element.text or "" for element in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def fmt4(x):
+    return f"{x:.4g}"
+
+
+# -- structure --
+
+
+def test_one_node_per_value_one_per_operation_and_edges_through_the_operation():
+    *_, y = neuron()
+    source = draw_graph(y).source
+    values = value_nodes(source)
+    operations = operation_nodes(source)
+    # x, w, b, w·x, w·x + b, tanh: six Values made by three operations.
+    assert len(values) == 6
+    assert sorted(operations.values()) == sorted(["×", "+", "tanh"])
+    by_label = {texts[0]: node_id for node_id, texts in values.items() if not texts[0][0].isdigit()}
+    product = next(i for i, t in values.items() if t[0] == "data -6")
+    pre_activation = next(i for i, t in values.items() if t[0] == "data -5")
+    found = edges(source)
+    times = next(op for op, text in operations.items() if text == "×")
+    plus = next(op for op, text in operations.items() if text == "+")
+    tanh = next(op for op, text in operations.items() if text == "tanh")
+    assert (by_label["w"], times) in found and (by_label["x"], times) in found
+    assert (times, product) in found
+    assert (product, plus) in found and (by_label["b"], plus) in found
+    assert (plus, pre_activation) in found
+    assert (pre_activation, tanh) in found and (tanh, by_label["y"]) in found
+    assert len(found) == 2 + 1 + 2 + 1 + 1 + 1
+
+
+def test_a_value_used_twice_by_one_operation_has_two_edges():
+    a = Value(3.0, label="a")
+    source = draw_graph(a * a).source
+    assert edges(source).count(("v0", "op1")) == 2
+
+
+def test_no_memory_address_in_the_source():
+    _, _, _, y = neuron()
+    source = draw_graph(y).source
+    assert "0x" not in source
+    assert str(id(y)) not in source
+
+
+def test_the_same_graph_built_twice_gives_the_same_source_and_svg():
+    first = draw_graph(neuron()[3])
+    second = draw_graph(neuron()[3])
+    assert first.source == second.source
+    assert first == second
+    assert first.svg() == second.svg()
+
+
+DETERMINISM_SCRIPT = textwrap.dedent(
+    """
+    from autograd_core import Value, affine, draw_graph
+    xs = [Value(float(i), label=f"x{i}") for i in range(6)]
+    ws = [Value(0.5 - i, label=f"W1[1,{i + 1}]") for i in range(6)]
+    a = affine(ws, xs, Value(0.25, label="b1[1]"))
+    shared = {xs[0], xs[3], a}
+    loss = sum((a.relu(), a.sigmoid() * xs[0], (xs[1] - xs[2]) ** 2, -xs[4] / xs[5])).log()
+    loss.backward()
+    print(draw_graph(loss, highlight=shared, parameters=set(ws), edge_labels=True).source)
+    """
+)
+
+
+def test_source_is_identical_across_processes_with_different_hash_seeds():
+    sources = []
+    for seed in ("0", "1", "20240601"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, "-c", DETERMINISM_SCRIPT],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=True,
+        )
+        sources.append(result.stdout)
+    assert sources[0].startswith("digraph")
+    assert sources[0] == sources[1] == sources[2]
+
+
+# -- labels and numbers --
+
+
+def test_svg_parses_and_holds_every_label_data_and_grad():
+    *_, y = neuron()
+    y.backward()
+    texts = svg_texts(draw_graph(y).svg())
+    sech2 = 1.0 / math.cosh(5.0) ** 2  # 1 − tanh²(−5), by hand
+    for label in ("x", "w", "b", "y"):
+        assert label in texts
+    for data in (2.0, -3.0, 1.0, -6.0, -5.0, math.tanh(-5.0)):
+        assert f"data {fmt4(data)}" in texts
+    for grad in (-3.0 * sech2, 2.0 * sech2, sech2, 1.0):
+        assert f"grad {fmt4(grad)}" in texts
+
+
+def test_before_backward_every_grad_is_not_yet_computed_rather_than_zero():
+    _, _, _, y = neuron()
+    source = draw_graph(y).source
+    assert source.count("grad: not yet computed") == 6
+    assert "grad 0" not in source
+    y.backward()
+    assert "not yet computed" not in draw_graph(y).source
+
+
+def test_show_grad_false_leaves_gradients_out():
+    _, _, _, y = neuron()
+    y.backward()
+    source = draw_graph(y, show_grad=False).source
+    texts = [t for texts in value_nodes(source).values() for t in texts]
+    assert not [t for t in texts if "grad" in t]
+    assert "data 2" in texts
+
+
+HOSTILE = [
+    '<script>alert("x")</script>',
+    "a|b{c}d",
+    "back\\slash \\n \\l",
+    "amp & lt &lt; quote \" '",
+    "line one\nline two",
+    '>]; evil [label="pwned"]; v0 -> evil; x [label=<',
+    "]]> <!-- --> <![CDATA[",
+    "tab\there nul\x00 bell\x07 surrogate\ud800",
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_labels_show_literally_and_inject_nothing(label):
+    x = Value(1.5, label=label)
+    y = x * 2.0
+    y.backward()
+    drawing = draw_graph(y)
+    svg = drawing.svg()
+    root = ET.fromstring(svg)
+    # Nothing injected: no script element, exactly the three Values and one operation.
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+    groups = root.iter("{http://www.w3.org/2000/svg}g")
+    assert sum(1 for g in groups if g.get("class") == "node") == 4
+    texts = svg_texts(svg)
+    visible = (
+        label.replace("\t", "\\t")
+        .replace("\x00", "\\x00")
+        .replace("\x07", "\\x07")
+        .replace("\ud800", "\\ud800")
+    )
+    for line in visible.split("\n"):
+        assert line.strip() in [t.strip() for t in texts]
+
+
+def test_control_characters_are_shown_as_escapes():
+    drawing = draw_graph(Value(1.0, label="a\tb\x01"))
+    assert "a\\tb\\x01" in value_nodes(drawing.source)["v0"]
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "text"),
+    [
+        (1234567.0, 4, "1.235e+06"),
+        (0.000123456, 4, "0.0001235"),
+        (-3.0, 4, "-3"),
+        (2.0 / 3.0, 4, "0.6667"),
+        (2.0 / 3.0, 2, "0.67"),
+        (math.inf, 4, "inf"),
+        (-math.inf, 4, "-inf"),
+        (math.nan, 4, "nan"),
+        (-0.0, 4, "0"),
+    ],
+)
+def test_numbers_are_formatted_for_reading(x, digits, text):
+    assert format_number(x, digits) == text
+
+
+def test_digits_is_configurable_and_inf_and_nan_are_drawn():
+    y = Value(1000.0, label="big").exp() + Value(-1.0).log()
+    texts = [t for texts in value_nodes(draw_graph(y, digits=2).source).values() for t in texts]
+    assert "data inf" in texts
+    assert "data nan" in texts
+    z = Value(2.0 / 3.0, label="z")
+    assert "data 0.667" in value_nodes(draw_graph(z, digits=3).source)["v0"]
+
+
+@pytest.mark.parametrize(
+    ("op", "text"),
+    [
+        ("*", "×"),
+        ("/", "÷"),
+        ("-", "−"),
+        ("**2", "x²"),
+        ("**-1", "x⁻¹"),
+        ("**0.5", "x⁰·⁵"),
+        ("**1e+300", "x^1e+300"),
+        ("affine", "b + Σ w·h"),
+        ("sigmoid", "σ"),
+        ("something-new", "something-new"),
+    ],
+)
+def test_operations_read_as_mathematics(op, text):
+    assert operation_text(op) == text
+
+
+def test_affine_and_power_nodes_in_a_drawing():
+    w, h, b = Value(2.0, label="w"), Value(3.0, label="h"), Value(1.0, label="b")
+    y = affine([w], [h], b) ** 2
+    assert sorted(operation_nodes(draw_graph(y).source).values()) == ["b + Σ w·h", "x²"]
+
+
+# -- edge labels: the chain rule --
+
+
+def test_edge_labels_show_local_derivative_and_chain_rule_product():
+    # L = (x·y)² at x = 3, y = −2. By hand: ∂L/∂(xy) = 2xy = −12; ∂(xy)/∂x = y = −2, so the
+    # edge x → × carries −12 × −2 = 24; ∂(xy)/∂y = x = 3, so y's edge carries −36.
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    loss = (x * y) ** 2
+    before = draw_graph(loss, edge_labels=True).source
+    # Before backward only the local derivatives are known: no upstream, no product.
+    assert "label=<local -2>" in before
+    assert "label=<local 3>" in before
+    assert " = " not in before
+    loss.backward()
+    after = draw_graph(loss, edge_labels=True).source
+    assert "label=<local -2<BR/>-12 × -2 = 24>" in after
+    assert "label=<local 3<BR/>-12 × 3 = -36>" in after
+    assert "label=<local -12<BR/>1 × -12 = -12>" in after  # ∂(u²)/∂u = 2u = −12
+
+
+# -- colours --
+
+
+def fill_of(source, node_id):
+    return re.search(rf'^  {node_id} \[.*?fillcolor="([^"]+)"', source, re.M).group(1)
+
+
+def test_root_parameters_leaves_and_intermediates_have_their_legend_colours():
+    x = Value(1.0, label="x")
+    weight = Value(0.5, label="W1[1,1]")
+    bias = Value(0.1, label="b1[1]")
+    y = affine([weight], [x], bias).relu()
+    source = draw_graph(y).source
+    ids = {texts[0]: node for node, texts in value_nodes(source).items()}
+    assert fill_of(source, ids["x"]) == LEAF_FILL
+    assert fill_of(source, ids["W1[1,1]"]) == PARAMETER_FILL
+    assert fill_of(source, ids["b1[1]"]) == PARAMETER_FILL
+    interior = next(node for node, texts in value_nodes(source).items() if texts[0] == "data 0.6")
+    assert fill_of(source, interior) == INTERIOR_FILL
+    assert fill_of(source, f"v{len(value_nodes(source)) - 1}") == ROOT_FILL
+    # An explicit parameters= replaces the guess from labels.
+    explicit = draw_graph(y, parameters=[x]).source
+    assert fill_of(explicit, ids["x"]) == PARAMETER_FILL
+    assert fill_of(explicit, ids["W1[1,1]"]) == LEAF_FILL
+    # The legend in the docstring names every colour.
+    for colour in ("green", "orange", "blue", "white", "grey", "red"):
+        assert colour in draw_graph.__doc__
+
+
+def test_highlight_takes_a_value_or_a_collection():
+    x, w, _, y = neuron()
+    one = draw_graph(y, highlight=x).source
+    assert one.count('penwidth="3"') == 1
+    marked = re.search(r'^  (v\d+) \[.*penwidth="3"', one, re.M).group(1)
+    assert value_nodes(one)[marked][0] == "x"
+    several = draw_graph(y, highlight={x, w, y}).source
+    assert several.count('penwidth="3"') == 3
+    assert HIGHLIGHT_COLOR in several
+    with pytest.raises(TypeError, match="highlight"):
+        draw_graph(y, highlight=[x, "w"])
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="Value"):
+        draw_graph(3.0)
+    with pytest.raises(ValueError, match="LR, TB"):
+        draw_graph(Value(1.0), rankdir="sideways")
+    with pytest.raises(ValueError, match="digits"):
+        draw_graph(Value(1.0), digits=0)
+    assert 'rankdir="TB"' in draw_graph(Value(1.0), rankdir="TB").source
+
+
+# -- rendering and saving --
+
+
+@pytest.mark.parametrize(
+    ("suffix", "magic"),
+    [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")],
+)
+def test_save_writes_each_format_by_suffix(tmp_path, suffix, magic):
+    _, _, _, y = neuron()
+    drawing = draw_graph(y)
+    path = drawing.save(tmp_path / f"graph{suffix}")
+    assert path.read_bytes().startswith(magic)
+    if suffix == ".dot":
+        assert path.read_text(encoding="utf-8") == drawing.source
+    assert [p.name for p in tmp_path.iterdir()] == [f"graph{suffix}"]
+
+
+def test_save_rejects_an_unknown_suffix_and_writes_nothing(tmp_path):
+    drawing = draw_graph(Value(1.0))
+    for name in ("graph.jpg", "graph"):
+        with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, \.dot"):
+            drawing.save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_leaves_no_file_when_rendering_fails(tmp_path, monkeypatch):
+    def broken(self, fmt, renderer=None):
+        raise RenderError("simulated failure")
+
+    monkeypatch.setattr(Drawing, "render", broken)
+    (tmp_path / "old.png").write_bytes(b"previous")
+    with pytest.raises(RenderError):
+        draw_graph(Value(1.0)).save(tmp_path / "old.png")
+    assert (tmp_path / "old.png").read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["old.png"]
+
+
+def test_pygraphviz_renderer():
+    _, _, _, y = neuron()
+    texts = svg_texts(draw_graph(y).svg(renderer="pygraphviz"))
+    assert {"x", "w", "b", "y"} <= set(texts)
+
+
+@needs_dot
+def test_dot_renderer():
+    _, _, _, y = neuron()
+    drawing = draw_graph(y)
+    texts = svg_texts(drawing.svg(renderer="dot"))
+    assert {"x", "w", "b", "y", "data -6"} <= set(texts)
+    assert drawing.render("png", renderer="dot").startswith(b"\x89PNG")
+    assert drawing.render("pdf", renderer="dot").startswith(b"%PDF")
+
+
+def hide_pygraphviz(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)  # makes `import pygraphviz` fail
+
+
+@needs_dot
+def test_without_pygraphviz_the_dot_program_renders(monkeypatch, tmp_path):
+    hide_pygraphviz(monkeypatch)
+    _, _, _, y = neuron()
+    assert "tanh" in svg_texts(draw_graph(y).svg())
+    assert draw_graph(y).save(tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_render_error_with_install_hints_when_neither_renderer_is_present(monkeypatch, tmp_path):
+    hide_pygraphviz(monkeypatch)
+    monkeypatch.setattr(autograd_core.drawing.shutil, "which", lambda name: None)
+    drawing = draw_graph(neuron()[3])
+    with pytest.raises(RenderError, match=re.escape('pip install "autograd-core[render]"')):
+        drawing.svg()
+    with pytest.raises(RenderError, match="Graphviz"):
+        drawing.save(tmp_path / "graph.svg")
+    with pytest.raises(RenderError, match="pygraphviz is not installed"):
+        drawing.svg(renderer="pygraphviz")
+    with pytest.raises(RenderError, match="dot"):
+        drawing.svg(renderer="dot")
+    assert list(tmp_path.iterdir()) == []
+    # The DOT text needs no renderer.
+    assert drawing.save(tmp_path / "graph.dot").read_text(encoding="utf-8") == drawing.source
+    # The display falls back to the DOT text and the hint.
+    bundle = drawing._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle
+    assert drawing.source in bundle["text/plain"]
+    assert "autograd-core[render]" in bundle["text/plain"]
+    assert drawing._repr_svg_() is None
+
+
+def test_unknown_renderer_is_named():
+    with pytest.raises(ValueError, match="pygraphviz, dot"):
+        draw_graph(Value(1.0)).svg(renderer="neato")
+
+
+# -- Jupyter display --
+
+
+def test_display_shows_the_svg():
+    drawing = draw_graph(neuron()[3])
+    bundle = drawing._repr_mimebundle_()
+    assert "x" in svg_texts(bundle["image/svg+xml"])
+    assert drawing._repr_svg_() == bundle["image/svg+xml"]
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("boom"), MemoryError(), OSError(5, "io")])
+def test_display_never_raises_when_rendering_fails(monkeypatch, failure):
+    def broken(self, fmt, renderer=None):
+        raise failure
+
+    monkeypatch.setattr(Drawing, "render", broken)
+    drawing = draw_graph(neuron()[3])
+    bundle = drawing._repr_mimebundle_()
+    assert drawing.source in bundle["text/plain"]
+    assert drawing._repr_svg_() is None
+
+
+def test_large_graphs_display_a_summary_but_still_save(monkeypatch, tmp_path):
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(30):
+        y = y * 1.01
+    drawing = draw_graph(y, max_nodes=20)
+    assert drawing.value_count == 61  # x, 30 constants, 30 products
+
+    def must_not_render(self, fmt, renderer=None):
+        raise AssertionError("the display rendered a graph above max_nodes")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Drawing, "render", must_not_render)
+        bundle = drawing._repr_mimebundle_()
+        assert drawing._repr_svg_() is None
+    assert "image/svg+xml" not in bundle
+    for part in ("61 values", "30 operations", "max_nodes=None", ".save("):
+        assert part in bundle["text/plain"]
+    assert drawing.save(tmp_path / "big.svg").read_text(encoding="utf-8").startswith("<?xml")
+    uncapped = draw_graph(y, max_nodes=None)._repr_mimebundle_()
+    assert "image/svg+xml" in uncapped
+
+
+def test_repr_reads_as_prose():
+    assert repr(draw_graph(neuron()[3])) == "<Drawing of 6 values and 3 operations>"
+
+
+def test_save_returns_a_path(tmp_path):
+    assert isinstance(draw_graph(Value(1.0)).save(str(tmp_path / "a.dot")), Path)
