@@ -20,7 +20,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
-	$(BIN)/python -m autograd_core demo
+	$(BIN)/autograd-core lectures --out out
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

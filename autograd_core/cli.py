@@ -46,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     demo = commands.add_parser("demo", help="build a small graph, run backward, print gradients")
     demo.set_defaults(run=_demo)
+
+    # `lectures`: the worked examples of the lecture notes (nn/lectures_command.py).
+    from nn import lectures_command
+
+    lectures = commands.add_parser(
+        "lectures",
+        help="check every worked example: formula = engine = finite difference",
+        description="Run every worked example of the lectures; exit 0 only when all agree.",
+    )
+    lectures_command.add_arguments(lectures)
+    lectures.set_defaults(run=lectures_command.run)
+
     return parser
 
 
