@@ -3,7 +3,7 @@
 For each example of :mod:`nn.worked_examples` it prints a header naming the lecture, the
 numbers chosen, and a table with one row per parameter in the lectures' names: the
 hand-derived formula's value, the engine's, a central finite difference, and the largest
-difference between the three. It writes each example's computation graph into DIR. The exit
+difference between the three. It writes each example's computation graph into DIR as SVG. The exit
 status is 0 only when every row agrees (tolerances in :mod:`nn.worked_examples`), 1 when
 some row disagrees, and 2 (one line on stderr) when DIR cannot be written.
 """
@@ -17,12 +17,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from autograd_core import Value, topological_order
+from autograd_core import RenderError, draw_graph
 from nn import worked_examples
 from nn.worked_examples import Comparison, WorkedExample
 
 WIDTH = 96
-HEADERS = ("parameter", "lecture", "formula", "engine", "finite difference", "largest diff", "")
+HEADERS = (
+    "parameter",
+    "lecture",
+    "formula",
+    "engine",
+    "finite difference",
+    "largest diff",
+    "agree",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +68,7 @@ def run_lectures(
     for example in examples:
         comparison = example.run()
         try:
-            graph_path = write_graph(comparison, out_dir)
+            graph_path = write_graph(comparison, out_dir, stderr)
         except OSError as error:
             print(
                 f"autograd-core: error: cannot write the graph into {str(out_dir)!r}: "
@@ -94,7 +102,7 @@ def format_comparison(comparison: Comparison, graph_path: Path | None = None) ->
     """One example's header, description, table and verdict, as text ending in a blank line."""
     example = comparison.example
     lines = [f"== {example.title} ==", *textwrap.wrap(example.description, WIDTH)]
-    lines.append(f"loss = {comparison.loss:.12g}")
+    lines.append(f"{comparison.root.label or 'root'} = {comparison.loss:.12g}")
     cells = [
         (
             row.name,
@@ -131,33 +139,19 @@ def format_comparison(comparison: Comparison, graph_path: Path | None = None) ->
 # -- the graph ----------------------------------------------------------------------------------
 
 
-def write_graph(comparison: Comparison, out_dir: Path) -> Path:
-    """Write the example's computation graph into ``out_dir``; return the file's path."""
-    path = out_dir / f"{comparison.example.key}.dot"
-    path.write_text(dot_source(comparison.root, comparison.example.key), encoding="utf-8")
-    return path
+def write_graph(comparison: Comparison, out_dir: Path, stderr: TextIO | None = None) -> Path:
+    """Draw the example's computation graph into ``out_dir/<key>.svg``; return the path.
 
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def dot_source(root: Value, name: str) -> str:
-    """Plain DOT text of ``root``'s graph: a box per Value, an ellipse per operation.
-
-    Nodes are numbered in topological order, so the same graph gives the same text.
+    The parameters are coloured as parameters. Where no Graphviz renderer is installed
+    (neither the ``render`` extra nor ``dot`` on PATH) the DOT text is written to
+    ``<key>.dot`` instead, with a one-line note on ``stderr``: the check itself needs no
+    renderer, so it should not fail for want of one.
     """
-    order = topological_order(root)
-    number = {node: i for i, node in enumerate(order)}
-    lines = [f"digraph {_quoted(name)} {{", "  rankdir=LR;", "  node [fontname=Helvetica];"]
-    for node in order:
-        i = number[node]
-        title = f"{node.label} | " if node.label else ""
-        text = f"{title}data {node.data:.6g} | grad {node.grad:.6g}"
-        lines.append(f"  v{i} [shape=box, label={_quoted(text)}];")
-        if node.inputs:
-            lines.append(f"  op{i} [shape=ellipse, label={_quoted(node.op)}];")
-            lines.append(f"  op{i} -> v{i};")
-            lines.extend(f"  v{number[child]} -> op{i};" for child in node.inputs)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    drawing = draw_graph(comparison.root, parameters=comparison.parameters)
+    try:
+        return drawing.save(out_dir / f"{comparison.example.key}.svg")
+    except RenderError as error:
+        print(
+            f"autograd-core: note: writing DOT instead of SVG: {error}", file=stderr or sys.stderr
+        )
+        return drawing.save(out_dir / f"{comparison.example.key}.dot")

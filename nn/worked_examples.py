@@ -158,6 +158,7 @@ class Comparison:
     rows: list[Row]
     loss: float
     root: Value
+    parameters: list[Value]
 
     @property
     def agrees(self) -> bool:
@@ -198,21 +199,22 @@ class WorkedExample:
             result[i] = (self.numpy_loss(up) - self.numpy_loss(down)) / (2.0 * step)
         return result
 
-    def engine_gradient(self) -> tuple[Value, Array]:
-        """The engine's loss graph after ``backward()``, and each parameter's grad."""
+    def engine_gradient(self) -> tuple[Value, list[Value], Array]:
+        """The engine's graph after ``backward()``: root, parameter leaves, their grads."""
         root, leaves = self.engine_graph(self.theta.copy())
         root.backward()
-        return root, np.array([leaf.grad for leaf in leaves])
+        return root, leaves, np.array([leaf.grad for leaf in leaves])
 
     def run(self) -> Comparison:
         formula = np.asarray(self.formula_gradient(self.theta.copy()), dtype=float)
-        root, engine = self.engine_gradient()
+        root, leaves, engine = self.engine_gradient()
         finite = self.finite_differences()
         rows = [
             Row(name, lecture_symbol(name, self.symbol_style), float(f), float(e), float(d))
             for name, f, e, d in zip(self.names, formula, engine, finite)
         ]
-        return Comparison(self, rows, float(self.numpy_loss(self.theta.copy())), root)
+        loss = float(self.numpy_loss(self.theta.copy()))
+        return Comparison(self, rows, loss, root, leaves)
 
 
 # -- engine building blocks -------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The lectures' worked examples (nn.worked_examples): three gradients per parameter agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nn import formulas
+from nn import worked_examples as W
+
+EXAMPLES = W.all_examples()
+
+
+@pytest.fixture(scope="module")
+def comparisons():
+    return {example.key: example.run() for example in EXAMPLES}
+
+
+def test_every_lecture_has_a_worked_example():
+    assert sorted({example.lecture for example in EXAMPLES}) == ["000", "001", "002", "003", "004"]
+    assert len({example.key for example in EXAMPLES}) == len(EXAMPLES)
+
+
+@pytest.mark.parametrize("key", [example.key for example in EXAMPLES])
+def test_formula_engine_and_finite_differences_agree(comparisons, key):
+    comparison = comparisons[key]
+    rows = comparison.rows
+    assert [row.name for row in rows] == list(comparison.example.names)
+    formula = np.array([row.formula for row in rows])
+    engine = np.array([row.engine for row in rows])
+    finite = np.array([row.finite_difference for row in rows])
+    np.testing.assert_allclose(engine, formula, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(finite, formula, rtol=1e-6, atol=1e-8)
+    assert comparison.agrees
+    assert np.abs(formula).max() > 0.1  # the example is not trivially zero
+
+
+def test_001_has_nine_derivatives_and_the_hand_values(comparisons):
+    rows = {row.name: row for row in comparisons["001-two-step"].rows}
+    assert len(rows) == 9
+    # Worked out by hand in test_formulas: hidden unit 2 is off (α = −1.45).
+    by_hand = {
+        "W1[1,1]": 1.425,
+        "W1[1,2]": -2.85,
+        "b1[1]": 1.425,
+        "W1[2,1]": 0.0,
+        "W1[2,2]": 0.0,
+        "b1[2]": 0.0,
+        "W2[1,1]": 1.045,
+        "W2[1,2]": 0.0,
+        "b2[1]": 0.95,
+    }
+    for name, value in by_hand.items():
+        assert rows[name].engine == pytest.approx(value, rel=1e-12, abs=0.0)
+        assert rows[name].formula == pytest.approx(value, rel=1e-12, abs=0.0)
+    # Off means exactly off: the three routes give exactly 0 for the inactive unit.
+    for name in ("W1[2,1]", "W1[2,2]", "b1[2]", "W2[1,2]"):
+        assert rows[name].formula == rows[name].engine == rows[name].finite_difference == 0.0
+    assert rows["b1[2]"].symbol == "w(1)₂,₀"
+
+
+def test_square_chain_is_four_x_cubed_by_hand(comparisons):
+    (row,) = comparisons["002-square-chain"].rows
+    assert W.CHAIN_X == 1.5
+    assert row.formula == row.engine == 13.5  # 4 · 1.5³
+    assert row.finite_difference == pytest.approx(13.5, rel=1e-8)
+
+
+def test_004_relu_units_switch_between_examples():
+    example = W.softmax_example()
+    weights, biases = W.unflatten_layers(example.theta, (2, 3, 2, 3))
+    X = np.array([[1.0, -0.5], [0.5, 1.5]])
+    first_layer = weights[0] @ X + biases[0][:, None]
+    # Unit 1 is on only for example 1, unit 2 only for example 2: both ReLU branches count.
+    assert first_layer[0, 0] > 0 > first_layer[0, 1]
+    assert first_layer[1, 0] < 0 < first_layer[1, 1]
+
+
+def test_bce_example_last_layer_matches_the_slides_simplified_formula(comparisons):
+    example = W.binary_cross_entropy_example()
+    weights, biases = W.unflatten_layers(example.theta, (2, 3, 2, 1))
+    X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
+    Y = np.array([[1.0, 0.0, 1.0]])
+    simplified = formulas.bce_last_layer_gradient(weights, biases, X, Y)
+    rows = {row.name: row for row in comparisons["002-binary-cross-entropy"].rows}
+    np.testing.assert_allclose([rows["W3[1,1]"].engine, rows["W3[1,2]"].engine], simplified[0])
+
+
+def test_a_wrong_formula_is_caught(monkeypatch):
+    real = formulas.delta_recurrence_gradients
+
+    def off_by_a_little(*args, **kwargs):
+        grad_weights, grad_biases = real(*args, **kwargs)
+        grad_weights[0] = grad_weights[0] * (1 + 1e-7)  # FD cannot see it; the engine can
+        return grad_weights, grad_biases
+
+    monkeypatch.setattr(formulas, "delta_recurrence_gradients", off_by_a_little)
+    comparison = W.delta_recurrence_example().run()
+    assert not comparison.agrees
+    wrong = {row.name for row in comparison.rows if not row.agrees}
+    assert wrong == {"W1[1,1]", "W1[1,2]", "W1[2,1]", "W1[2,2]", "W1[3,1]", "W1[3,2]"}
+
+
+def test_parameter_layout_round_trips():
+    sizes = (3, 2, 1)
+    names = W.layer_parameter_names(sizes)
+    assert names == [
+        "W1[1,1]", "W1[1,2]", "W1[1,3]", "b1[1]",
+        "W1[2,1]", "W1[2,2]", "W1[2,3]", "b1[2]",
+        "W2[1,1]", "W2[1,2]", "b2[1]",
+    ]  # fmt: skip
+    theta = np.arange(len(names), dtype=float)
+    weights, biases = W.unflatten_layers(theta, sizes)
+    np.testing.assert_array_equal(weights[0], [[0, 1, 2], [4, 5, 6]])
+    np.testing.assert_array_equal(biases[0], [3, 7])
+    np.testing.assert_array_equal(W.flatten_layers(weights, biases), theta)
+    no_bias = W.unflatten_layers(theta[:8], (2, 2, 2), biases=False)[0]
+    np.testing.assert_array_equal(W.flatten_layers(no_bias), theta[:8])
+
+
+def test_lecture_symbols():
+    assert W.lecture_symbol("W1[2,1]", "001") == "w(1)₂,₁"
+    assert W.lecture_symbol("b2[1]", "001") == "w(2)₁,₀"
+    assert W.lecture_symbol("W3[1,2]", "002") == "W[3]₁,₂"
+    assert W.lecture_symbol("b3[1]", "002") == "b[3]₁"
+    assert W.lecture_symbol("W2[1,3]", "002-nobias") == "(W₂)₁,₃"
+    assert W.lecture_symbol("b1[2]", "004") == "b(1)₂"
+    assert W.lecture_symbol("x", "") == "x"
