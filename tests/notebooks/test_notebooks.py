@@ -24,6 +24,16 @@ CELL_TIMEOUT_SECONDS = 180
 KERNEL_NAME = "autograd-core-test"
 
 
+def test_the_five_notebooks_are_there():
+    assert [path.name for path in NOTEBOOKS] == [
+        "01_values_and_graphs.ipynb",
+        "02_backprop_algorithm.ipynb",
+        "03_delta_recurrence.ipynb",
+        "04_sigmoid_networks.ipynb",
+        "05_training.ipynb",
+    ]
+
+
 @pytest.fixture
 def kernel_manager(tmp_path, monkeypatch):
     """A kernel that is this interpreter's ipykernel, whatever kernels the user has installed."""
