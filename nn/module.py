@@ -56,6 +56,9 @@ class Neuron(Module):
     ``init`` (see :mod:`nn.init`) as a 1 × nin matrix, its bias starts at 0. ``seed`` is a
     non-negative int, a ``numpy.random.Generator`` or None (fresh randomness). Standing
     alone it is neuron 1 of layer 1, so its parameters are ``W1[1,j]`` and ``b1[1]``.
+
+    Attributes: ``weights`` (a list of nin Values, in input order), ``bias`` (a Value),
+    ``activation`` (its name).
     """
 
     def __init__(
@@ -130,7 +133,7 @@ class Layer(Module):
 
     ``Layer(nin, nout, activation="relu", *, init="he", seed=None)``. Calling it returns a
     list of nout Values, or one Value when nout is 1 (as an MLP does). Standing alone it is
-    layer 1.
+    layer 1. Its neurons are in ``neurons``.
     """
 
     def __init__(
@@ -214,7 +217,7 @@ class MLP(Module):
     the same weights; ``seed=None`` gives fresh ones.
 
     ``model(x)`` takes a sequence of ``nin`` numbers or Values and returns a Value when the
-    last layer has one neuron, else a list of Values.
+    last layer has one neuron, else a list of Values. Its layers are in ``layers``.
 
     >>> model = MLP(2, [16, 16, 1], seed=0)
     >>> model
@@ -234,6 +237,8 @@ class MLP(Module):
         init: str = DEFAULT_INIT,
     ) -> None:
         _check_count(nin, "nin")
+        if isinstance(nouts, np.ndarray) and nouts.ndim == 1:
+            nouts = nouts.tolist()
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(
                 f"nouts must be a non-empty sequence of layer sizes such as [16, 16, 1], "

@@ -1,0 +1,174 @@
+"""Two moons and the training loop, up to a classifier that separates them."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nn import (
+    MLP,
+    SGD,
+    EpochReport,
+    accuracy,
+    binary_cross_entropy_with_logits,
+    half_squared_error,
+    l2_penalty,
+    train,
+    two_moons,
+)
+
+
+def test_two_moons_shapes_labels_and_seeding():
+    X, y = two_moons(101, noise=0.1, seed=3)
+    assert X.shape == (101, 2) and y.shape == (101,)
+    assert sorted(set(y.tolist())) == [0, 1]
+    assert (y == 0).sum() == 51 and (y == 1).sum() == 50
+    X2, y2 = two_moons(101, noise=0.1, seed=3)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    X3, _ = two_moons(101, noise=0.1, seed=4)
+    assert not np.array_equal(X, X3)
+
+
+def test_two_moons_without_noise_lie_on_their_half_circles():
+    X, y = two_moons(40, noise=0.0, seed=0)
+    upper, lower = X[y == 0], X[y == 1]
+    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0, rtol=1e-12)
+    assert np.all(upper[:, 1] >= -1e-12)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, rtol=1e-12)
+    assert np.all(lower[:, 1] <= 0.5 + 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_samples": 1}, "n_samples must be an int ≥ 2"),
+        ({"n_samples": 10.0}, "n_samples"),
+        ({"noise": -0.1}, "noise must be a real number ≥ 0"),
+        ({"noise": math.inf}, "noise must be finite"),
+        ({"seed": -3}, "seed must be"),
+    ],
+)
+def test_two_moons_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        two_moons(**kwargs)
+
+
+def test_sgd_learns_the_two_moons():
+    X, y = two_moons(100, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 1], seed=0)
+    reports = []
+    history = train(
+        model,
+        X,
+        y,
+        loss=binary_cross_entropy_with_logits,
+        optimizer=SGD(model.parameters(), lr=0.05, momentum=0.9),
+        epochs=30,
+        batch_size=10,
+        seed=0,
+        callback=reports.append,
+    )
+    assert accuracy(model, X, y) >= 0.95
+    assert [r.epoch for r in reports] == list(range(1, 31))
+    assert [r.loss for r in reports] == history
+    assert history[-1] < 0.5 * history[0]
+
+
+def test_the_reported_loss_is_the_mean_loss_plus_the_penalty():
+    X = [[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]
+    y = [1.0, -1.0, 0.5]
+    model = MLP(2, [3, 1], seed=1)
+    # lr = 0 leaves the weights alone, so the reported objective can be recomputed.
+    history = train(
+        model,
+        X,
+        y,
+        loss=half_squared_error,
+        optimizer=SGD(model.parameters(), lr=0.0),
+        epochs=2,
+        l2=0.1,
+    )
+    mean_loss = sum(0.5 * (t - model(x).data) ** 2 for x, t in zip(X, y)) / 3
+    expected = mean_loss + 0.1 * l2_penalty(model).data
+    assert history == pytest.approx([expected, expected], rel=1e-13)
+
+
+def test_one_full_batch_step_is_lecture_004s_update():
+    X, y = [[1.0, 2.0], [-1.0, 0.5]], [0.0, 1.0]
+    model = MLP(2, [2, 1], activation="tanh", seed=2)
+    before = model.parameters()
+    start = [p.data for p in before]
+    # Expected step: θ ← θ − α(∇ mean loss + λ∇Ω), with ∇Ω = 2w on weights, computed by a
+    # separate backward pass on a copy of the network.
+    Ws, bs = model.weight_arrays()
+    copy = MLP.from_arrays(Ws, bs, activation="tanh")
+    objective = sum(half_squared_error(copy(x), t) for x, t in zip(X, y)) * 0.5
+    objective.backward()
+    weights = {id(w) for w in copy.weight_parameters()}
+    expected = [
+        p.data - 0.1 * (p.grad + (0.2 * 2.0 * p.data if id(p) in weights else 0.0))
+        for p in copy.parameters()
+    ]
+    train(model, X, y, loss=half_squared_error, optimizer=SGD(before, lr=0.1), epochs=1, l2=0.2)
+    assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-12)
+    assert [p.data for p in model.parameters()] != start
+
+
+def test_log_every_prints_the_loss(capsys):
+    X, y = two_moons(10, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    train(
+        model,
+        X,
+        y,
+        loss=binary_cross_entropy_with_logits,
+        optimizer=SGD(model.parameters(), lr=0.1),
+        epochs=5,
+        log_every=2,
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["2/5", "4/5", "5/5"]
+    assert all(line.startswith("epoch ") and " loss " in line for line in lines)
+
+
+def test_accuracy_thresholds_one_output_and_takes_the_argmax_of_several():
+    model = MLP.from_arrays([[[1.0, 0.0]]], [[0.0]])  # output = x1
+    assert accuracy(model, [[0.5, 0.0], [-0.5, 0.0], [2.0, 0.0]], [1, 0, 0]) == 2 / 3
+    assert accuracy(model, [[0.4, 0.0]], [0], threshold=0.5) == 1.0
+    model = MLP.from_arrays([np.eye(3)], [np.zeros(3)])  # outputs = x
+    assert accuracy(model, [[0.0, 3.0, 1.0], [5.0, 0.0, 0.0]], [1, 2]) == 0.5
+
+
+def test_epoch_report_fields():
+    report = EpochReport(epoch=3, epochs=10, loss=0.25)
+    assert (report.epoch, report.epochs, report.loss) == (3, 10, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"X": [[1.0, 2.0, 3.0]]}, ValueError, r"X must have shape \(n_examples, 2\)"),
+        ({"y": [1.0, 0.0]}, ValueError, "X has 1 examples but y has 2 targets"),
+        ({"epochs": 0}, ValueError, "epochs must be an int ≥ 1"),
+        ({"batch_size": 0}, ValueError, "batch_size must be an int ≥ 1"),
+        ({"log_every": -1}, ValueError, "log_every must be an int ≥ 0"),
+        ({"l2": -0.5}, ValueError, "l2 must be a real number ≥ 0"),
+        ({"loss": "mse"}, TypeError, "loss must be callable"),
+        ({"callback": 3}, TypeError, "callback must be callable"),
+        ({"optimizer": "sgd"}, TypeError, "optimizer must have a step"),
+    ],
+)
+def test_train_rejects_bad_arguments(kwargs, error, message):
+    model = MLP(2, [1], seed=0)
+    arguments = {
+        "X": [[1.0, 2.0]],
+        "y": [1.0],
+        "loss": half_squared_error,
+        "optimizer": SGD(model.parameters(), lr=0.1),
+        "epochs": 1,
+        **kwargs,
+    }
+    X, y = arguments.pop("X"), arguments.pop("y")
+    with pytest.raises(error, match=message):
+        train(model, X, y, **arguments)
