@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     lectures_command.add_arguments(lectures)
     lectures.set_defaults(run=lectures_command.run)
 
+    # -- graph: draw an expression's computation graph (autograd_core/graph_command.py) --
+    from autograd_core.graph_command import add_graph_command
+
+    add_graph_command(commands)
     return parser
 
 

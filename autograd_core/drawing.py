@@ -54,7 +54,7 @@ PENDING_COLOR = "#808080"
 # Names nn gives its parameters ("W1[2,1]", "b1[2]") and the single letters w and b.
 PARAMETER_LABEL = re.compile(r"[Wwb]\d*(\[\d+(,\s*\d+)*\])?")
 
-_SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 _OPERATION_TEXT = {
     "+": "+",
@@ -109,7 +109,7 @@ def operation_text(op: str) -> str:
     """How an operation reads in the drawing: "*" as "×", "**2" as "x²", "affine" as Σ."""
     if op.startswith("**"):
         exponent = op[2:]
-        if re.fullmatch(r"-?\d+(\.\d+)?", exponent):
+        if re.fullmatch(r"-?\d{1,3}", exponent):  # x², x⁻¹; Unicode has no superscript "."
             return "x" + exponent.translate(_SUPERSCRIPTS)
         return f"x^{exponent}"
     return _OPERATION_TEXT.get(op, op)
@@ -182,6 +182,8 @@ class Drawing:
                 f"cannot save a drawing as {path.suffix or 'a file without a suffix'!r} "
                 f"({path.name}); accepted suffixes: {accepted}"
             )
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"cannot save {path}: no directory {path.parent}")
         if fmt == "dot":
             data = self._source.encode("utf-8")
         elif fmt == "svg" and renderer is None:

@@ -124,12 +124,14 @@ DETERMINISM_SCRIPT = textwrap.dedent(
     shared = {xs[0], xs[3], a}
     loss = sum((a.relu(), a.sigmoid() * xs[0], (xs[1] - xs[2]) ** 2, -xs[4] / xs[5])).log()
     loss.backward()
-    print(draw_graph(loss, highlight=shared, parameters=set(ws), edge_labels=True).source)
+    drawing = draw_graph(loss, highlight=shared, parameters=set(ws), edge_labels=True)
+    print(drawing.source)
+    print(drawing.svg())
     """
 )
 
 
-def test_source_is_identical_across_processes_with_different_hash_seeds():
+def test_source_and_svg_are_identical_across_processes_with_different_hash_seeds():
     sources = []
     for seed in ("0", "1", "20240601"):
         environment = {**os.environ, "PYTHONHASHSEED": seed}
@@ -142,6 +144,7 @@ def test_source_is_identical_across_processes_with_different_hash_seeds():
         )
         sources.append(result.stdout)
     assert sources[0].startswith("digraph")
+    assert "<svg" in sources[0]
     assert sources[0] == sources[1] == sources[2]
 
 
@@ -254,7 +257,8 @@ def test_digits_is_configurable_and_inf_and_nan_are_drawn():
         ("-", "−"),
         ("**2", "x²"),
         ("**-1", "x⁻¹"),
-        ("**0.5", "x⁰·⁵"),
+        ("**0.5", "x^0.5"),
+        ("**10", "x¹⁰"),
         ("**1e+300", "x^1e+300"),
         ("affine", "b + Σ w·h"),
         ("sigmoid", "σ"),
@@ -487,3 +491,16 @@ def test_repr_reads_as_prose():
 
 def test_save_returns_a_path(tmp_path):
     assert isinstance(draw_graph(Value(1.0)).save(str(tmp_path / "a.dot")), Path)
+
+
+def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    section = readme.read_text(encoding="utf-8").split("## Drawing graphs", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.DOTALL).group(1)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, str(readme), "exec"), {"__name__": "__readme__"})
+    assert capsys.readouterr().out == "digraph autograd {\n6 frames\n"
+    assert "grad: not yet computed" in (tmp_path / "before.svg").read_text(encoding="utf-8")
+    texts = svg_texts((tmp_path / "neuron.svg").read_text(encoding="utf-8"))
+    assert f"grad {2.0 / math.cosh(5.0) ** 2:.4g}" in texts  # ∂y/∂w = x·sech²(wx + b)
+    assert (tmp_path / "backward.html").read_text(encoding="utf-8").count("<svg") == 6
