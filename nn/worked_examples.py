@@ -272,15 +272,60 @@ def _columns(X: Array) -> list[list[float]]:
     return [[float(x) for x in column] for column in np.asarray(X, dtype=float).T]
 
 
-def _numpy_mlp_output(
-    theta: Array, sizes: Sequence[int], activations: Sequence[str], X: Array
-) -> Array:
-    weights, biases = unflatten_layers(theta, sizes)
-    return formulas.two_step_forward(weights, biases, X, activations).hs[-1]
+def _mlp_example(
+    *,
+    sizes: Sequence[int],
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    hidden: str,
+    output: str,
+    X: Array,
+    numpy_loss_of_output: Callable[[Array], float],
+    formula: Callable[[list[Array], list[Array]], tuple[list[Array], list[Array]]],
+    engine_loss: Callable[[Value | list[Value], int], Value],
+    labels: tuple[str, str, str],
+    **about: str,
+) -> WorkedExample:
+    """An example whose network is an MLP with biases: nn's MLP builds the engine's graph.
 
+    ``numpy_loss_of_output`` maps the NumPy network's output (one column per example) to
+    the loss; ``formula(weights, biases)`` is the lecture's derivation; ``engine_loss(out,
+    i)`` is example i's loss from the model's output. ``labels`` names, for the drawing,
+    each example's output and loss and the total (``{i}`` is the example's number).
+    ``about`` holds the WorkedExample's key, lecture, title, description and symbol style.
+    """
+    activations = [hidden] * (len(sizes) - 2) + [output]
+    output_label, loss_label, total_label = labels
 
-def _activations(sizes: Sequence[int], hidden: str, output: str) -> list[str]:
-    return [hidden] * (len(sizes) - 2) + [output]
+    def numpy_loss(theta: Array) -> float:
+        Ws, bs = unflatten_layers(theta, sizes)
+        return numpy_loss_of_output(formulas.two_step_forward(Ws, bs, X, activations).hs[-1])
+
+    def formula_gradient(theta: Array) -> Array:
+        return flatten_layers(*formula(*unflatten_layers(theta, sizes)))
+
+    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
+        model, leaves = _mlp(theta, sizes, hidden, output)
+        losses = []
+        for i, column in enumerate(_columns(X), start=1):
+            out = model(column)
+            if isinstance(out, Value):
+                out.label = output_label.format(i=i)
+            loss = engine_loss(out, i - 1)
+            loss.label = loss_label.format(i=i)
+            losses.append(loss)
+        total = _total(losses)
+        total.label = total_label
+        return total, leaves
+
+    return WorkedExample(
+        names=tuple(layer_parameter_names(sizes)),
+        theta=flatten_layers(weights, biases),
+        numpy_loss=numpy_loss,
+        formula_gradient=formula_gradient,
+        engine_graph=engine_graph,
+        **about,
+    )
 
 
 # == the examples, in lecture order ============================================================
@@ -288,29 +333,25 @@ def _activations(sizes: Sequence[int], hidden: str, output: str) -> list[str]:
 
 def bias_trick_example() -> WorkedExample:
     """000: a scalar-output network y = W(2) φ⊙(W(1) x + b(1)) + b(2), by the bias trick."""
-    sizes = (3, 2, 1)
-    weights = [np.array([[0.5, -0.3, 0.8], [-0.6, 0.9, 0.2]]), np.array([[1.4, -0.7]])]
-    biases = [np.array([0.1, -0.4]), np.array([0.3])]
-    x = np.array([1.0, -0.5, 2.0])
-    acts = _activations(sizes, "sigmoid", "linear")
+    X = np.array([[1.0], [-0.5], [2.0]])
 
-    def numpy_loss(theta: Array) -> float:
-        return float(_numpy_mlp_output(theta, sizes, acts, x).sum())
-
-    def formula_gradient(theta: Array) -> Array:
-        Ws, bs = unflatten_layers(theta, sizes)
+    def formula(Ws: list[Array], bs: list[Array]) -> tuple[list[Array], list[Array]]:
         augmented = formulas.bias_trick_delta_recurrence_gradients(
-            formulas.with_bias_column(Ws, bs), x, "sigmoid"
+            formulas.with_bias_column(Ws, bs), X, "sigmoid"
         )
-        return flatten_layers(*formulas.split_bias_column(augmented))
+        return formulas.split_bias_column(augmented)
 
-    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-        model, leaves = _mlp(theta, sizes, "sigmoid", "linear")
-        y = model(list(x))
-        y.label = "y"
-        return y, leaves
-
-    return WorkedExample(
+    return _mlp_example(
+        sizes=(3, 2, 1),
+        weights=[np.array([[0.5, -0.3, 0.8], [-0.6, 0.9, 0.2]]), np.array([[1.4, -0.7]])],
+        biases=[np.array([0.1, -0.4]), np.array([0.3])],
+        hidden="sigmoid",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=lambda y: float(y.sum()),
+        formula=formula,
+        engine_loss=lambda y, i: y,
+        labels=("y", "y", "y"),
         key="000-bias-trick",
         lecture="000",
         title="000: the bias trick — append 1 to x, give each W(k) its bias as a last column",
@@ -319,42 +360,26 @@ def bias_trick_example() -> WorkedExample:
             "x = (1, −0.5, 2). The formula runs the δ recurrence on the weight-only network "
             "[W(k), b(k)] acting on (a(k-1), 1) and reads ∂y/∂b(k) off the last column."
         ),
-        names=tuple(layer_parameter_names(sizes)),
-        theta=flatten_layers(weights, biases),
-        numpy_loss=numpy_loss,
-        formula_gradient=formula_gradient,
-        engine_graph=engine_graph,
         symbol_style="003",
     )
 
 
 def two_step_example() -> WorkedExample:
     """001: the 2-2-1 network (ReLU hidden, linear output, J = ½(t − y)²), 9 derivatives."""
-    sizes = (2, 2, 1)
-    weights = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
-    biases = [np.array([0.1, -0.2]), np.array([0.3])]
-    x, t = np.array([1.0, -2.0]), np.array([1.0])
-    acts = _activations(sizes, "relu", "linear")
+    from nn import half_squared_error
 
-    def numpy_loss(theta: Array) -> float:
-        y = _numpy_mlp_output(theta, sizes, acts, x)
-        return float(0.5 * np.sum((t[:, None] - y) ** 2))
-
-    def formula_gradient(theta: Array) -> Array:
-        Ws, bs = unflatten_layers(theta, sizes)
-        return flatten_layers(*formulas.two_step_gradients(Ws, bs, x, t, acts))
-
-    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-        from nn import half_squared_error
-
-        model, leaves = _mlp(theta, sizes, "relu", "linear")
-        y = model(list(x))
-        y.label = "y"
-        loss = half_squared_error([y], list(t))
-        loss.label = "J"
-        return loss, leaves
-
-    return WorkedExample(
+    X, T = np.array([[1.0], [-2.0]]), np.array([[1.0]])
+    return _mlp_example(
+        sizes=(2, 2, 1),
+        weights=[np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])],
+        biases=[np.array([0.1, -0.2]), np.array([0.3])],
+        hidden="relu",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=lambda y: float(0.5 * np.sum((T - y) ** 2)),
+        formula=lambda Ws, bs: formulas.two_step_gradients(Ws, bs, X, T, ["relu", "linear"]),
+        engine_loss=lambda y, i: half_squared_error(y, list(T[:, i])),
+        labels=("y", "J", "J"),
         key="001-two-step",
         lecture="001",
         title="001: the two-step algorithm on the 2-2-1 network (ReLU, linear output, ½(t − y)²)",
@@ -364,48 +389,31 @@ def two_step_example() -> WorkedExample:
             "are exactly 0. y = 1.95, so step ① gives g = y − t = 0.95. The lecture's output "
             'activation "Z" is the identity. b1[i] is the lecture\'s w(1)ᵢ,₀.'
         ),
-        names=tuple(layer_parameter_names(sizes)),
-        theta=flatten_layers(weights, biases),
-        numpy_loss=numpy_loss,
-        formula_gradient=formula_gradient,
-        engine_graph=engine_graph,
         symbol_style="001",
     )
 
 
 def binary_cross_entropy_example() -> WorkedExample:
     """002: the 3-layer sigmoid network with binary cross-entropy summed over examples."""
-    sizes = (2, 3, 2, 1)
-    weights = [
-        np.array([[0.4, -0.6], [0.7, 0.2], [-0.3, 0.8]]),
-        np.array([[0.5, -0.9, 0.3], [-0.4, 0.6, 0.8]]),
-        np.array([[1.1, -0.7]]),
-    ]
-    biases = [np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.15])]
+    from nn import binary_cross_entropy
+
     X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
     Y = np.array([[1.0, 0.0, 1.0]])
-    acts = ["sigmoid"] * 3
-
-    def numpy_loss(theta: Array) -> float:
-        y_hat = _numpy_mlp_output(theta, sizes, acts, X)
-        return float(-np.sum(Y * np.log(y_hat) + (1.0 - Y) * np.log(1.0 - y_hat)))
-
-    def formula_gradient(theta: Array) -> Array:
-        Ws, bs = unflatten_layers(theta, sizes)
-        return flatten_layers(*formulas.bce_sigmoid_network_gradients(Ws, bs, X, Y))
-
-    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-        from nn import binary_cross_entropy
-
-        model, leaves = _mlp(theta, sizes, "sigmoid", "sigmoid")
-        outputs = [model(column) for column in _columns(X)]
-        for i, output in enumerate(outputs, start=1):
-            output.label = f"ŷ({i})"
-        loss = binary_cross_entropy(outputs, [float(y) for y in Y[0]])
-        loss.label = "L"
-        return loss, leaves
-
-    return WorkedExample(
+    return _mlp_example(
+        sizes=(2, 3, 2, 1),
+        weights=[
+            np.array([[0.4, -0.6], [0.7, 0.2], [-0.3, 0.8]]),
+            np.array([[0.5, -0.9, 0.3], [-0.4, 0.6, 0.8]]),
+            np.array([[1.1, -0.7]]),
+        ],
+        biases=[np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.15])],
+        hidden="sigmoid",
+        output="sigmoid",
+        X=X,
+        numpy_loss_of_output=lambda p: float(-np.sum(Y * np.log(p) + (1 - Y) * np.log(1 - p))),
+        formula=lambda Ws, bs: formulas.bce_sigmoid_network_gradients(Ws, bs, X, Y),
+        engine_loss=lambda p, i: binary_cross_entropy(p, list(Y[:, i])),
+        labels=("ŷ({i})", "L({i})", "L"),
         key="002-binary-cross-entropy",
         lecture="002",
         title="002: binary cross-entropy on the 3-layer sigmoid network (2-3-2-1)",
@@ -415,11 +423,6 @@ def binary_cross_entropy_example() -> WorkedExample:
             "terms of ∂L/∂ŷ matter. The formula multiplies the slide's chain-rule factors "
             "layer by layer; for W[3] they give (ŷ − y) v[2]ᵀ (the slide prints y − ŷ)."
         ),
-        names=tuple(layer_parameter_names(sizes)),
-        theta=flatten_layers(weights, biases),
-        numpy_loss=numpy_loss,
-        formula_gradient=formula_gradient,
-        engine_graph=engine_graph,
         symbol_style="002",
     )
 
@@ -542,33 +545,22 @@ def square_chain_example() -> WorkedExample:
 
 def delta_recurrence_example() -> WorkedExample:
     """003: a deeper scalar-output network (2-3-3-1, tanh), by the δ recurrence."""
-    sizes = (2, 3, 3, 1)
-    weights = [
-        np.array([[0.4, -0.7], [0.9, 0.2], [-0.5, 0.6]]),
-        np.array([[0.3, -0.8, 0.5], [0.6, 0.4, -0.2], [-0.7, 0.1, 0.9]]),
-        np.array([[1.2, -0.9, 0.7]]),
-    ]
-    biases = [np.array([0.1, -0.3, 0.2]), np.array([0.05, -0.1, 0.15]), np.array([0.25])]
     X = np.array([[0.8, -1.2], [-0.6, 0.4]])
-    acts = _activations(sizes, "tanh", "linear")
-
-    def numpy_loss(theta: Array) -> float:
-        return float(_numpy_mlp_output(theta, sizes, acts, X).sum())
-
-    def formula_gradient(theta: Array) -> Array:
-        Ws, bs = unflatten_layers(theta, sizes)
-        return flatten_layers(*formulas.delta_recurrence_gradients(Ws, bs, X, "tanh"))
-
-    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-        model, leaves = _mlp(theta, sizes, "tanh", "linear")
-        outputs = [model(column) for column in _columns(X)]
-        for i, output in enumerate(outputs, start=1):
-            output.label = f"y({i})"
-        total = _total(outputs)
-        total.label = "Σy"
-        return total, leaves
-
-    return WorkedExample(
+    return _mlp_example(
+        sizes=(2, 3, 3, 1),
+        weights=[
+            np.array([[0.4, -0.7], [0.9, 0.2], [-0.5, 0.6]]),
+            np.array([[0.3, -0.8, 0.5], [0.6, 0.4, -0.2], [-0.7, 0.1, 0.9]]),
+            np.array([[1.2, -0.9, 0.7]]),
+        ],
+        biases=[np.array([0.1, -0.3, 0.2]), np.array([0.05, -0.1, 0.15]), np.array([0.25])],
+        hidden="tanh",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=lambda y: float(y.sum()),
+        formula=lambda Ws, bs: formulas.delta_recurrence_gradients(Ws, bs, X, "tanh"),
+        engine_loss=lambda y, i: y,
+        labels=("y({i})", "y({i})", "Σy"),
         key="003-delta-recurrence",
         lecture="003",
         title="003: the δ recurrence on a deeper scalar-output network (2-3-3-1, tanh)",
@@ -577,52 +569,37 @@ def delta_recurrence_example() -> WorkedExample:
             "−0.6) and (−1.2, 0.4); the quantity differentiated is y(1) + y(2). "
             "δ(4) = 1, δ(k) = ψ(k-1) W(k)ᵀ δ(k+1), ∂y/∂W(k) = δ(k+1) a(k-1)ᵀ, ∂y/∂b(k) = δ(k+1)."
         ),
-        names=tuple(layer_parameter_names(sizes)),
-        theta=flatten_layers(weights, biases),
-        numpy_loss=numpy_loss,
-        formula_gradient=formula_gradient,
-        engine_graph=engine_graph,
         symbol_style="003",
     )
 
 
 def softmax_example() -> WorkedExample:
     """004: −log softmax(f(x))_y through two ReLU hidden layers (2-3-2-3)."""
-    sizes = (2, 3, 2, 3)
-    weights = [
-        np.array([[0.6, -0.4], [-0.8, 0.3], [0.5, 0.9]]),
-        np.array([[0.7, -0.5, 0.4], [-0.3, 0.8, 0.6]]),
-        np.array([[0.5, -0.6], [-0.4, 0.9], [0.3, 0.2]]),
-    ]
-    biases = [np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.0, 0.1, -0.1])]
-    X = np.array([[1.0, -0.5], [0.5, 1.5]])
-    labels = np.array([2, 0])
-    acts = _activations(sizes, "relu", "linear")
+    from nn import softmax_cross_entropy
 
-    def numpy_loss(theta: Array) -> float:
-        logits = _numpy_mlp_output(theta, sizes, acts, X)
+    X = np.array([[1.0, -0.5], [0.5, 1.5]])
+    classes = np.array([2, 0])
+
+    def numpy_loss_of_output(logits: Array) -> float:
         shift = logits.max(axis=0)
         log_norm = shift + np.log(np.exp(logits - shift).sum(axis=0))
-        return float(np.sum(log_norm - logits[labels, np.arange(len(labels))]))
+        return float(np.sum(log_norm - logits[classes, np.arange(len(classes))]))
 
-    def formula_gradient(theta: Array) -> Array:
-        Ws, bs = unflatten_layers(theta, sizes)
-        return flatten_layers(*formulas.softmax_cross_entropy_gradients(Ws, bs, X, labels, "relu"))
-
-    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-        from nn import softmax_cross_entropy
-
-        model, leaves = _mlp(theta, sizes, "relu", "linear")
-        losses = []
-        for i, (column, label) in enumerate(zip(_columns(X), labels), start=1):
-            loss = softmax_cross_entropy(_as_list(model(column)), int(label))
-            loss.label = f"l({i})"
-            losses.append(loss)
-        total = _total(losses)
-        total.label = "l"
-        return total, leaves
-
-    return WorkedExample(
+    return _mlp_example(
+        sizes=(2, 3, 2, 3),
+        weights=[
+            np.array([[0.6, -0.4], [-0.8, 0.3], [0.5, 0.9]]),
+            np.array([[0.7, -0.5, 0.4], [-0.3, 0.8, 0.6]]),
+            np.array([[0.5, -0.6], [-0.4, 0.9], [0.3, 0.2]]),
+        ],
+        biases=[np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.0, 0.1, -0.1])],
+        hidden="relu",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=numpy_loss_of_output,
+        formula=lambda Ws, bs: formulas.softmax_cross_entropy_gradients(Ws, bs, X, classes, "relu"),
+        engine_loss=lambda logits, i: softmax_cross_entropy(_as_list(logits), int(classes[i])),
+        labels=("", "l({i})", "l"),
         key="004-softmax",
         lecture="004",
         title="004: hidden-layer gradients of −log softmax(f(x))_y (2-3-2-3, ReLU)",
@@ -633,11 +610,6 @@ def softmax_example() -> WorkedExample:
             "∇a(3) = softmax(a(3)) − e(y), ∇h(k) = W(k+1)ᵀ ∇a(k+1), "
             "∇a(k) = ∇h(k) ⊙ g′(a(k))."
         ),
-        names=tuple(layer_parameter_names(sizes)),
-        theta=flatten_layers(weights, biases),
-        numpy_loss=numpy_loss,
-        formula_gradient=formula_gradient,
-        engine_graph=engine_graph,
         symbol_style="004",
     )
 
