@@ -11,6 +11,7 @@
 from autograd_core.drawing import Drawing, RenderError, draw_graph
 from autograd_core.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd_core.graph import BackwardStep, backward_steps, topological_order
+from autograd_core.stepping import StepThrough, step_through
 from autograd_core.value import Value, affine
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ __all__ = [
     "Drawing",
     "GradcheckError",
     "RenderError",
+    "StepThrough",
     "Value",
     "__version__",
     "affine",
@@ -27,5 +29,6 @@ __all__ = [
     "draw_graph",
     "gradcheck",
     "numerical_gradient",
+    "step_through",
     "topological_order",
 ]

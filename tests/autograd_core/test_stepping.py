@@ -1,0 +1,188 @@
+"""step_through: one frame per backward step, and the ways to show them."""
+
+import html
+import math
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd_core import StepThrough, Value, draw_graph, step_through, topological_order
+from autograd_core.drawing import Drawing
+
+SECH2 = 1.0 / math.cosh(5.0) ** 2  # ∂tanh(u)/∂u at u = w·x + b = −5, by hand
+
+
+def neuron():
+    x = Value(2.0, label="x")
+    w = Value(-3.0, label="w")
+    b = Value(1.0, label="b")
+    y = (w * x + b).tanh()
+    y.label = "y"
+    return x, w, b, y
+
+
+def highlighted_id(source):
+    return re.search(r'^  (v\d+) \[.*penwidth="3"', source, re.M).group(1)
+
+
+def label_of(source, node_id):
+    match = re.search(rf"^  {node_id} \[.*?<TD>(?:<B>)?([^<]*)", source, re.M)
+    return match.group(1)
+
+
+def test_one_frame_per_node_in_reverse_topological_order():
+    *_, y = neuron()
+    order = topological_order(y)
+    frames = step_through(y)
+    assert isinstance(frames, StepThrough)
+    assert len(frames) == len(order) == 6
+    # Node ids are topological positions, so reverse order highlights v5, v4, ..., v0.
+    assert [highlighted_id(frame.source) for frame in frames] == [f"v{i}" for i in range(5, -1, -1)]
+    assert [frame.source.count('penwidth="3"') for frame in frames] == [1] * 6
+
+
+def test_each_frame_shows_the_gradients_computed_so_far():
+    *_, y = neuron()
+    frames = step_through(y)
+    for index, frame in enumerate(frames):
+        assert frame.source.count("grad: not yet computed") == len(frames) - 1 - index
+
+
+def test_frames_are_snapshots_with_partial_sums_received_so_far():
+    *_, y = neuron()
+    frames = step_through(y)
+    # Step 3 (index 2) is the product w·x passing back: x has received w·sech²(5) and w
+    # has received x·sech²(5), but neither has been reached yet.
+    third = frames[2].source
+    assert label_of(third, highlighted_id(third)) == "data -6"
+    assert f"received so far {-3.0 * SECH2:.4g}" in third
+    assert f"received so far {2.0 * SECH2:.4g}" in third
+    assert f"grad {SECH2:.4g}" in third  # the product node itself
+    # The first frame, drawn before the others ran, still shows only the root's gradient.
+    assert frames[0].source.count("grad: not yet computed") == 5
+    assert "grad 1<" in frames[0].source
+
+
+def test_step_through_leaves_what_backward_leaves_and_its_last_frame_matches():
+    x, w, b, y = neuron()
+    frames = step_through(y)
+    assert math.isclose(x.grad, -3.0 * SECH2, rel_tol=1e-12)
+    assert math.isclose(w.grad, 2.0 * SECH2, rel_tol=1e-12)
+    assert math.isclose(b.grad, SECH2, rel_tol=1e-12)
+    assert y.grad == 1.0
+    # The same graph, built again, after a plain backward(), highlighted where the last
+    # step is (the last node in reverse topological order is the first in topological).
+    *_, again = neuron()
+    again.backward()
+    last = topological_order(again)[0]
+    assert frames[-1] == draw_graph(again, highlight=last, edge_labels=True)
+    assert frames[-1].source == draw_graph(again, highlight=last, edge_labels=True).source
+
+
+def test_captions_say_what_each_step_does():
+    *_, y = neuron()
+    captions = step_through(y).captions
+    assert captions[0] == (
+        "Step 1 of 6: 'y' (data -0.9999) has its gradient, 1, and passes it back through "
+        "its operation to 1 input."
+    )
+    assert captions[2].startswith("Step 3 of 6: the × node (data -6) has its gradient")
+    assert captions[-1].endswith("has its gradient, " + f"{SECH2:.4g}.")
+
+
+def test_draw_options_pass_through_and_reserved_ones_are_refused():
+    *_, y = neuron()
+    frames = step_through(y, rankdir="TB", edge_labels=False, digits=2)
+    assert 'rankdir="TB"' in frames[0].source
+    assert "local" not in frames[0].source
+    with pytest.raises(TypeError, match="highlight"):
+        step_through(neuron()[3], highlight=None)
+
+
+def test_a_graph_above_max_frames_is_refused_before_anything_runs():
+    x, w, b, y = neuron()
+    with pytest.raises(ValueError, match="max_frames=None"):
+        step_through(y, max_frames=5)
+    assert (x.grad, w.grad, b.grad, y.grad) == (0.0, 0.0, 0.0, 0.0)
+    assert len(step_through(y, max_frames=None)) == 6
+
+
+def test_bad_draw_options_fail_before_any_gradient_changes():
+    x, *_, y = neuron()
+    with pytest.raises(ValueError, match="rankdir"):
+        step_through(y, rankdir="up")
+    assert x.grad == 0.0
+
+
+def inline_svgs(page):
+    return re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)
+
+
+def test_save_html_writes_one_self_contained_page(tmp_path):
+    x = Value(2.0, label='</figcaption><script>alert("x")</script>')
+    y = (x * 3.0).relu()
+    frames = step_through(y)
+    page = frames.save_html(tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('<figure class="autograd-frame">') == len(frames) == 4
+    svgs = inline_svgs(page)
+    assert len(svgs) == 4
+    for svg in svgs:
+        ET.fromstring(svg)  # each frame is well-formed SVG
+    # The player's own script is the only one; the hostile label is text.
+    assert page.count("<script") == 1
+    assert "&lt;/figcaption&gt;&lt;script&gt;" in page
+    assert "autograd-prev" in page and "autograd-next" in page
+    # Self-contained: nothing is fetched from anywhere.
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", page)
+    assert "<?xml" not in page
+
+
+def test_save_svgs_writes_one_file_per_step(tmp_path):
+    *_, y = neuron()
+    frames = step_through(y)
+    paths = frames.save_svgs(tmp_path / "frames")
+    assert [p.name for p in paths] == [f"step_{i:03d}.svg" for i in range(1, 7)]
+    for path, frame in zip(paths, frames):
+        assert path.read_text(encoding="utf-8") == frame.svg()
+
+
+def test_display_is_the_html_player():
+    *_, y = neuron()
+    bundle = step_through(y)._repr_mimebundle_()
+    assert bundle["text/html"].count('<figure class="autograd-frame">') == 6
+    assert bundle["text/plain"] == "<StepThrough of 6 backward steps>"
+
+
+def test_display_never_raises_when_frames_cannot_render(monkeypatch):
+    def broken(self, fmt, renderer=None):
+        raise RuntimeError("no renderer here")
+
+    monkeypatch.setattr(Drawing, "render", broken)
+    *_, y = neuron()
+    bundle = step_through(y)._repr_mimebundle_()
+    assert "text/html" not in bundle
+    assert "no renderer here" in bundle["text/plain"]
+    assert "Step 6 of 6" in bundle["text/plain"]
+
+
+def test_widget_without_ipywidgets_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    with pytest.raises(ImportError, match="pip install ipywidgets"):
+        step_through(neuron()[3]).widget()
+
+
+def test_widget_slider_shows_each_frame():
+    pytest.importorskip("ipywidgets")
+    *_, y = neuron()
+    frames = step_through(y)
+    box = frames.widget()
+    controls, view = box.children
+    slider = controls.children[1]
+    assert (slider.min, slider.max, slider.value) == (1, 6, 1)
+    assert html.escape(frames.captions[0]) in view.value
+    slider.value = 4
+    assert html.escape(frames.captions[3]) in view.value
+    assert 'class="node"' in view.value
