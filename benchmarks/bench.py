@@ -98,7 +98,7 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def rotated(items: list[str], turn: int) -> list[str]:
+def rotated(items: list, turn: int) -> list:
     """The engines in a different order each repeat, so none always runs first."""
     k = turn % len(items)
     return items[k:] + items[:k]
