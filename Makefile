@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: test demo lint clean
+.PHONY: test demo lint clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,5 +22,25 @@ test: lint
 demo: $(STAMP)
 	$(BIN)/autograd-core lectures --out out
 
+# The full benchmark run (minutes); `make test` runs a --quick one.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench.py
+
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
+
+# The teaching notebooks: installs Jupyter and friends into .venv, then opens notebooks/.
+.PHONY: notebooks
+NOTEBOOKS_STAMP := $(VENV)/.installed-notebooks
+
+$(NOTEBOOKS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $(NOTEBOOKS_STAMP)
+
+notebooks: $(NOTEBOOKS_STAMP)
+	$(BIN)/jupyter lab notebooks/

@@ -3,11 +3,26 @@
 Nothing here recurses on the graph's depth, so a chain a million nodes deep is as easy as
 a short one, and the interpreter's recursion limit is never touched.
 
-Backward sums the adjoints ∂root/∂u of one pass in a dictionary kept apart from ``.grad``
-and adds each to ``u.grad`` once it is complete. A node's adjoint is complete when every
-node that consumes it has passed its gradient back, which reverse topological order
-guarantees. So a second call adds exactly the same amounts again: k calls leave k times the
-derivative everywhere, interior nodes and the root included.
+Both walks are Kahn's algorithm run from the root. A first pass counts, for every node,
+how many times it is an input of another node of the graph (its consumers). The second
+pass starts at the root and releases a node once all of its consumers have been visited.
+For backward that is exactly the moment its adjoint ∂root/∂u is complete, because every
+consumer has passed its share back; the node then adds it to ``u.grad`` and passes its own
+shares on to its inputs. Released nodes wait on a stack, pushed last operand first (hence
+the ``reversed``), so the walk goes depth-first into the first operand, as a reader does:
+``(w * x + b).tanh()`` is visited tanh, +, ×, w, x, b.
+
+The adjoints of one pass are summed in a dictionary kept apart from ``.grad``, so a second
+call adds exactly the same amounts again: k calls leave k times the derivative
+everywhere, interior nodes and the root included. An adjoint enters the dictionary with
+the first share it receives and leaves it when its node is released, so the dictionary
+only ever holds the frontier of the walk.
+
+Why not a depth-first search: it has to visit each node twice (on the way down and again
+once its inputs are placed), and in CPython the bookkeeping for that (a stack entry per
+visit, a mark per node) cost more than the whole backward step of a node. Counting
+consumers is one dictionary update per edge, and the second pass is the backward pass
+itself, so no list of all nodes is built for it.
 """
 
 from __future__ import annotations
@@ -20,37 +35,61 @@ if TYPE_CHECKING:
     from autograd_core.value import Value
 
 
+def consumer_counts(root: Value) -> dict[Value, int]:
+    """For every node of ``root``'s graph, how many times it is an input of another node.
+
+    ``root`` itself has 0; ``a`` in ``a * a`` counts twice, once per edge.
+    """
+    counts = {root: 0}
+    unexplored = [root]
+    while unexplored:
+        for child in unexplored.pop().inputs:
+            if child in counts:
+                counts[child] += 1
+            else:
+                counts[child] = 1
+                unexplored.append(child)
+    return counts
+
+
 def topological_order(root: Value) -> list[Value]:
-    """Every node of ``root``'s graph once, each after all of its inputs, ``root`` last."""
-    order: list[Value] = []
-    expanded: set[Value] = set()
-    # Depth-first with an explicit stack of (node, whether its inputs are already placed).
-    # A node is marked when it is expanded, not when it is pushed: a node pushed early by
-    # one consumer may be reached again through a deeper path and must wait for it.
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, inputs_placed = stack.pop()
-        if inputs_placed:
-            order.append(node)
-        elif node not in expanded:
-            expanded.add(node)
-            stack.append((node, True))
-            stack.extend([(child, False) for child in node.inputs if child not in expanded])
-    return order
+    """Every node of ``root``'s graph once, each after all of its inputs, ``root`` last.
+
+    The order is the reverse of the one in which backward visits the nodes.
+    """
+    waiting = consumer_counts(root)
+    released = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        released.append(node)
+        for child in reversed(node.inputs):
+            remaining = waiting[child] - 1
+            waiting[child] = remaining
+            if remaining == 0:
+                ready.append(child)
+    released.reverse()
+    return released
 
 
 def backward(root: Value) -> None:
     """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``)."""
-    order = topological_order(root)
-    adjoint = dict.fromkeys(order, 0.0)
-    adjoint[root] = 1.0
-    for node in reversed(order):
-        g = adjoint[node]
+    waiting = consumer_counts(root)
+    adjoint = {root: 1.0}
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        g = adjoint.pop(node)  # complete: every consumer has passed its share back
         node.grad += g
         node._grad_computed = True
         if node.inputs:
-            for child, contribution in zip(node.inputs, node._backward(node, g)):
-                adjoint[child] += contribution
+            shares = node._backward(node, g)
+            for child, share in zip(reversed(node.inputs), reversed(shares)):
+                adjoint[child] = adjoint.get(child, 0.0) + share
+                remaining = waiting[child] - 1
+                waiting[child] = remaining
+                if remaining == 0:
+                    ready.append(child)
 
 
 @dataclass(frozen=True)
@@ -70,24 +109,32 @@ class BackwardStep:
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Perform ``root.backward()`` one node at a time, yielding after each local step.
 
-    Nodes come in reverse topological order, ``root`` first. ``.grad`` is live: when a step
+    Nodes come in the order backward visits them, the reverse of ``topological_order``,
+    ``root`` first. ``.grad`` is live: when a step
     is yielded, that node and every node before it hold their final gradients, so a
     notebook can draw the graph between steps. Consumed to the end, it leaves exactly what
     ``root.backward()`` leaves.
     """
-    order = topological_order(root)
-    adjoint = dict.fromkeys(order, 0.0)
-    adjoint[root] = 1.0
-    for index, node in enumerate(reversed(order)):
-        g = adjoint[node]
+    waiting = consumer_counts(root)
+    adjoint = {root: 1.0}
+    ready = [root]
+    index = 0
+    while ready:
+        node = ready.pop()
+        g = adjoint.pop(node)
         node.grad += g
         node._grad_computed = True
         contributions: tuple[tuple[Value, float], ...] = ()
         if node.inputs:
             contributions = tuple(zip(node.inputs, node._backward(node, g)))
-            for child, contribution in contributions:
-                adjoint[child] += contribution
+            for child, share in reversed(contributions):
+                adjoint[child] = adjoint.get(child, 0.0) + share
+                remaining = waiting[child] - 1
+                waiting[child] = remaining
+                if remaining == 0:
+                    ready.append(child)
         yield BackwardStep(index, node, g, contributions)
+        index += 1
 
 
 def grad_computed(node: Value) -> bool:
