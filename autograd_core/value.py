@@ -16,8 +16,10 @@ is how the drawing labels its edges.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
+import operator
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -48,7 +50,9 @@ def _operand(other: object, operator: str) -> Value:
             f"unsupported operand for {operator}: Value and {type(other).__name__}; "
             f"the other operand must be a Value or {_ACCEPTED}"
         )
-    return Value(other)
+    # Already validated: build the constant leaf directly instead of through __init__,
+    # which would check it again (a constant per operation is common: x * 1.0001 + 0.001).
+    return _node(float(other), (), "", None)
 
 
 def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -> Value:
@@ -266,21 +270,27 @@ def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
             f"affine needs one weight per input, got {len(weights)} weights and "
             f"{len(inputs)} inputs"
         )
-    nodes = [_operand(bias, "affine")]
-    total = nodes[0].data
-    for w, h in zip(weights, inputs):
-        w = _operand(w, "affine")
-        h = _operand(h, "affine")
-        nodes.append(w)
-        nodes.append(h)
-        total += w.data * h.data  # summed in input order, as micrograd's neuron does
+    bias = _operand(bias, "affine")
+    weights = [w if isinstance(w, Value) else _operand(w, "affine") for w in weights]
+    inputs = [h if isinstance(h, Value) else _operand(h, "affine") for h in inputs]
+    nodes = [bias, *weights, *inputs]
+    nodes[1::2] = weights  # interleave by slicing, which runs in C: (b, w₁, h₁, w₂, h₂, …)
+    nodes[2::2] = inputs
+    # b + w₁h₁ + w₂h₂ + …, added left to right (as micrograd's neuron adds), by reduce and
+    # map, which run the loop in C; ``sum`` would not do, since from Python 3.12 it
+    # compensates rounding and so differs from micrograd in the last bits.
+    products = map(operator.mul, map(_data, weights), map(_data, inputs))
+    total = functools.reduce(operator.add, products, bias.data)
     return _node(total, tuple(nodes), "affine", _affine_backward)
+
+
+_data = operator.attrgetter("data")
 
 
 def _affine_backward(out: Value, g: float) -> list[float]:
     """∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ."""
-    data = [v.data for v in out.inputs]
-    grads = [g] * len(data)
-    grads[1::2] = [g * h for h in data[2::2]]
-    grads[2::2] = [g * w for w in data[1::2]]
-    return grads
+    data = list(map(_data, out.inputs))
+    shares = [g] * len(data)
+    shares[1::2] = [g * h for h in data[2::2]]
+    shares[2::2] = [g * w for w in data[1::2]]
+    return shares
