@@ -12,16 +12,16 @@ shares on to its inputs. Released nodes wait on a stack, pushed last operand fir
 the ``reversed``), so the walk goes depth-first into the first operand, as a reader does:
 ``(w * x + b).tanh()`` is visited tanh, +, ×, w, x, b.
 
-The adjoints of one pass are summed in a dictionary kept apart from ``.grad``, so a second
-call adds exactly the same amounts again: k calls leave k times the derivative
-everywhere, interior nodes and the root included. An adjoint enters the dictionary with
-the first share it receives and leaves it when its node is released, so the dictionary
-only ever holds the frontier of the walk.
+The adjoints of one pass are summed apart from ``.grad`` (in two scratch slots of each
+node for ``backward``, in dictionaries for ``backward_steps``, so that a half-consumed
+step-through and a ``backward()`` on the same graph cannot disturb each other) and added
+to ``.grad`` once complete, so a second call adds exactly the same amounts again: k calls
+leave k times the derivative everywhere, interior nodes and the root included.
 
 Why not a depth-first search: it has to visit each node twice (on the way down and again
 once its inputs are placed), and in CPython the bookkeeping for that (a stack entry per
 visit, a mark per node) cost more than the whole backward step of a node. Counting
-consumers is one dictionary update per edge, and the second pass is the backward pass
+consumers is one update per edge, and the second pass is the backward pass
 itself, so no list of all nodes is built for it.
 """
 
@@ -73,25 +73,66 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def backward(root: Value) -> None:
-    """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``)."""
-    waiting = consumer_counts(root)
-    adjoint = {root: 1.0}
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        g = adjoint.pop(node)  # complete: every consumer has passed its share back
-        node.grad += g
-        node._grad_computed = True
-        if node.inputs:
-            shares = node._backward(node, g)
-            for child, share in zip(reversed(node.inputs), reversed(shares)):
-                adjoint[child] = adjoint.get(child, 0.0) + share
-                # Count down in a local: one dictionary lookup fewer per edge than
-                # ``waiting[child] -= 1`` followed by a test of ``waiting[child]``.
-                remaining = waiting[child] - 1
-                waiting[child] = remaining
-                if remaining == 0:
-                    ready.append(child)
+    """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``).
+
+    The walk is the one :func:`backward_steps` takes, in the same order, so both leave the
+    same floats. Its scratch space is two slots of every node rather than dictionaries:
+    ``_pending`` (consumers not yet visited) and ``_adjoint`` (the shares received so far).
+    A dictionary holding every node of a large graph costs a cache miss per look-up, which
+    made it the largest part of the time per node. Every pass returns both slots to 0, so
+    they are blank before each pass; if a pass is interrupted (an exception, Ctrl-C in a
+    notebook), the slots are reset before the exception travels on.
+    """
+    try:
+        _count_consumers(root)
+        root._adjoint = 1.0
+        ready = [root]
+        while ready:
+            node = ready.pop()
+            g = node._adjoint  # complete: every consumer has passed its share back
+            node._adjoint = 0.0
+            node.grad += g
+            node._grad_computed = True
+            if node.inputs:
+                shares = node._backward(node, g)
+                for child, share in zip(reversed(node.inputs), reversed(shares)):
+                    child._adjoint += share
+                    remaining = child._pending - 1
+                    child._pending = remaining
+                    if not remaining:
+                        ready.append(child)
+    except BaseException:
+        _clear_scratch(root)
+        raise
+
+
+def _count_consumers(root: Value) -> None:
+    """Set ``_pending`` of every node below ``root`` to its number of consumers.
+
+    A node seen for the first time has ``_pending == 0`` (every pass leaves it so), which
+    is how this pass knows to explore it; ``root`` is nobody's input and keeps 0.
+    """
+    unexplored = [root]
+    while unexplored:
+        for child in unexplored.pop().inputs:
+            pending = child._pending
+            if not pending:
+                unexplored.append(child)
+            child._pending = pending + 1
+
+
+def _clear_scratch(root: Value) -> None:
+    """Return ``_pending`` and ``_adjoint`` of every node of root's graph to 0."""
+    seen = {root}
+    unexplored = [root]
+    while unexplored:
+        node = unexplored.pop()
+        node._pending = 0
+        node._adjoint = 0.0
+        for child in node.inputs:
+            if child not in seen:
+                seen.add(child)
+                unexplored.append(child)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -
     out.inputs = inputs
     out._backward = rule
     out._grad_computed = False
+    out._pending = 0
+    out._adjoint = 0.0
     return out
 
 
@@ -76,7 +78,19 @@ class Value:
     gradient back to those inputs.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "inputs", "_backward", "_grad_computed")
+    # _pending and _adjoint are backward()'s scratch space (see graph.backward): 0 between
+    # passes, so a pass needs no dictionary of every node.
+    __slots__ = (
+        "data",
+        "grad",
+        "label",
+        "op",
+        "inputs",
+        "_backward",
+        "_grad_computed",
+        "_pending",
+        "_adjoint",
+    )
 
     data: float
     grad: float
@@ -94,6 +108,8 @@ class Value:
         self.inputs = ()
         self._backward = None
         self._grad_computed = False
+        self._pending = 0
+        self._adjoint = 0.0
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

@@ -172,3 +172,51 @@ def test_grad_starts_at_zero_and_root_grad_rises_by_one():
     y.backward()
     y.backward()
     assert y.grad == 2.0 and x.grad == 4.0
+
+
+def test_an_interrupted_backward_leaves_nothing_behind():
+    # Ctrl-C in a notebook lands in the middle of a pass; the next backward must still give
+    # exactly the derivative, not one skewed by the shares the aborted pass left half-summed.
+    a, b, inner, z = build_expression()
+    tanh_node = z.inputs[0].inputs[0]
+    rule = tanh_node._backward
+
+    def interrupted(out, g):
+        raise KeyboardInterrupt
+
+    tanh_node._backward = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        z.backward()
+    tanh_node._backward = rule
+    for node in topological_order(z):
+        node.grad = 0.0
+    z.backward()
+    expected = expected_gradients(0.7, -1.3)
+    assert math.isclose(a.grad, expected["a"], rel_tol=1e-13)
+    assert math.isclose(b.grad, expected["b"], rel_tol=1e-13)
+    assert math.isclose(inner.grad, expected["inner"], rel_tol=1e-13)
+
+
+def test_a_half_consumed_step_through_and_backward_do_not_disturb_each_other():
+    a, b, inner, z = build_expression()
+    steps = backward_steps(z)
+    for _ in range(4):
+        next(steps)
+    z.backward()  # a full pass while the step-through is suspended
+    for _ in steps:
+        pass
+    expected = expected_gradients(0.7, -1.3)
+    assert math.isclose(a.grad, 2 * expected["a"], rel_tol=1e-13)
+    assert math.isclose(b.grad, 2 * expected["b"], rel_tol=1e-13)
+    assert math.isclose(inner.grad, 2 * expected["inner"], rel_tol=1e-13)
+    assert z.grad == 2.0
+
+
+def test_graphs_sharing_leaves_each_get_their_own_pass():
+    x = Value(1.5)
+    first = x * x  # 2x = 3
+    second = x.exp() + x  # eˣ + 1
+    first.backward()
+    second.backward()
+    first.backward()
+    assert math.isclose(x.grad, 2 * 3.0 + math.exp(1.5) + 1, rel_tol=1e-14)
