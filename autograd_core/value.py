@@ -92,6 +92,11 @@ class Value:
         "_adjoint",
     )
 
+    # NumPy would otherwise take over `array * value` and build an object array of Values,
+    # while `value * array` raises: with this, both raise the same TypeError. (NumPy real
+    # scalars still work on either side: they are numbers.)
+    __array_ufunc__ = None
+
     data: float
     grad: float
     label: str

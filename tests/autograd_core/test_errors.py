@@ -97,3 +97,19 @@ def test_validation_does_not_rely_on_assert():
     )
     out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+@pytest.mark.parametrize(
+    "apply",
+    [lambda v, a: v * a, lambda v, a: a * v, lambda v, a: a + v, lambda v, a: a / v],
+)
+def test_arrays_are_rejected_on_either_side(apply):
+    with pytest.raises(TypeError, match="Value and ndarray"):
+        apply(Value(1.0), np.array([1.0, 2.0]))
+
+
+def test_numpy_scalars_work_on_either_side():
+    v = Value(3.0)
+    assert (np.float64(2.0) * v).data == 6.0
+    assert (v * np.float32(0.5)).data == 1.5
+    assert (np.int64(2) - v).data == -1.0
