@@ -71,5 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         return args.run(args)
     except UsageError as error:
-        print(f"autograd-core: error: {error}", file=sys.stderr)
+        # One line even when the message quotes user text holding newlines (a path, EXPR).
+        print(f"autograd-core: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2

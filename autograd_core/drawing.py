@@ -101,8 +101,16 @@ def _visible_escape(match: re.Match[str]) -> str:
 
 
 def escape_label(text: str) -> str:
-    """User text for an HTML-like label: markup escaped, newlines as line breaks."""
-    lines = (html.escape(_CONTROL.sub(_visible_escape, line)) for line in text.split("\n"))
+    """User text for an HTML-like label: markup escaped, newlines as line breaks.
+
+    Backslashes are doubled: Graphviz expands escapes such as ``\\N`` (the node's id) and
+    ``\\G`` (the graph's name) even inside HTML-like labels, and even when the backslash is
+    written as an entity, so a label ``\\N`` would otherwise show ``v1``.
+    """
+    lines = (
+        html.escape(_CONTROL.sub(_visible_escape, line).replace("\\", "\\\\"))
+        for line in text.split("\n")
+    )
     return "<BR/>".join(lines)
 
 

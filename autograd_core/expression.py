@@ -50,7 +50,6 @@ _DESCRIPTIONS = {
     ast.IfExp: "if-else",
     ast.NamedExpr: "assignment (:=)",
     ast.JoinedStr: "f-strings",
-    ast.Starred: "starred arguments",
     ast.List: "lists",
     ast.Tuple: "tuples",
     ast.Dict: "dicts",
@@ -62,7 +61,6 @@ _DESCRIPTIONS = {
     ast.Await: "await",
     ast.Yield: "yield",
     ast.YieldFrom: "yield",
-    ast.Slice: "slices",
 }
 
 

@@ -69,17 +69,19 @@ def run_graph(args: argparse.Namespace) -> int:
         root = build(args.expression, parse_assignments(args.assignments))
     except ExpressionError as error:
         raise UsageError(str(error)) from None
-    except RecursionError:  # a guard: the reader walks with explicit stacks
-        raise UsageError("EXPR is nested too deeply") from None
-    label = " ".join(args.expression.split())
-    root.label = label if len(label) <= 60 else "EXPR"
+    if root.op:  # a bare name (`x`, `(x)`, `+x`) is its own root and keeps its name
+        label = " ".join(args.expression.split())
+        root.label = label if len(label) <= 60 else "EXPR"
     root.backward()
     drawing = draw_graph(
         root, rankdir=args.rankdir, show_grad=not args.no_grad, edge_labels=args.derivatives
     )
     try:
         if output is None:
-            sys.stdout.write(drawing.svg())
+            # Bytes, not text: the SVG declares UTF-8, whatever the terminal's encoding is.
+            sys.stdout.flush()
+            sys.stdout.buffer.write(drawing.svg().encode("utf-8"))
+            sys.stdout.buffer.flush()
         else:
             drawing.save(output)
     except (RenderError, OSError) as error:

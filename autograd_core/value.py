@@ -20,7 +20,7 @@ import functools
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -38,7 +38,15 @@ def _as_float(data: object, what: str) -> float:
         return data
     if isinstance(data, (bool, np.bool_)) or not isinstance(data, numbers.Real):
         raise TypeError(f"{what} must be {_ACCEPTED}, got {type(data).__name__}: {data!r:.60}")
-    return float(data)
+    return _real_to_float(data)
+
+
+def _real_to_float(number: numbers.Real) -> float:
+    """float(number), with ±inf for an integer beyond the float range (IEEE, not OverflowError)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _operand(other: object, operator: str) -> Value:
@@ -52,7 +60,7 @@ def _operand(other: object, operator: str) -> Value:
         )
     # Already validated: build the constant leaf directly instead of through __init__,
     # which would check it again (a constant per operation is common: x * 1.0001 + 0.001).
-    return _node(float(other), (), "", None)
+    return _node(_real_to_float(other), (), "", None)
 
 
 def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -> Value:
@@ -60,7 +68,7 @@ def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -
     out = object.__new__(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     out.op = op
     out.inputs = inputs
     out._backward = rule
@@ -83,7 +91,7 @@ class Value:
     __slots__ = (
         "data",
         "grad",
-        "label",
+        "_label",
         "op",
         "inputs",
         "_backward",
@@ -99,13 +107,10 @@ class Value:
 
     data: float
     grad: float
-    label: str
     op: str
     inputs: tuple[Value, ...]
 
     def __init__(self, data: float, label: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
         self.data = _as_float(data, "Value data")
         self.grad = 0.0
         self.label = label
@@ -115,6 +120,17 @@ class Value:
         self._grad_computed = False
         self._pending = 0
         self._adjoint = 0.0
+
+    @property
+    def label(self) -> str:
+        """A name for the node, shown in drawings ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self._label = label
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -156,14 +172,18 @@ class Value:
         p = _as_float(exponent, "the exponent of **")
 
         def pow_backward(out: Value, g: float) -> tuple[float]:
-            """∂(x^p)/∂x = p·x^(p−1)."""
+            """∂(x^p)/∂x = p·x^(p−1); for p = 0, x⁰ = 1 is constant and the derivative is 0."""
+            if p == 0.0:  # not 0·x⁻¹, which is nan at x = 0
+                return (0.0,)
             return (g * p * ieee.power(out.inputs[0].data, p - 1.0),)
 
         return _node(ieee.power(self.data, p), (self,), f"**{_format_exponent(p)}", pow_backward)
 
     def relu(self) -> Value:
         """ReLU(x) = max(0, x); its derivative is step(x), taken as 0 at x = 0."""
-        return _node(self.data if self.data > 0.0 else 0.0, (self,), "relu", _relu_backward)
+        # Written so that nan passes through, as in NumPy and PyTorch: a diverged value
+        # must not turn into a harmless-looking 0.
+        return _node(0.0 if self.data <= 0.0 else self.data, (self,), "relu", _relu_backward)
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e^(−x)), computed so that it never overflows."""
@@ -270,11 +290,6 @@ def _exp_backward(out: Value, g: float) -> tuple[float]:
 def _log_backward(out: Value, g: float) -> tuple[float]:
     """d/dx ln x = 1/x."""
     return (ieee.divide(g, out.inputs[0].data),)
-
-
-def as_values(xs: Iterable[Value | float]) -> list[Value]:
-    """Each item as a Value: Values pass through, numbers become leaves."""
-    return [x if isinstance(x, Value) else Value(x) for x in xs]
 
 
 def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value | float) -> Value:

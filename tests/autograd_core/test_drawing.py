@@ -46,7 +46,9 @@ def value_nodes(source):
     for node_id, label in re.findall(r"^  (v\d+) \[.*label=<(.*)>.*\];$", source, re.M):
         text = re.sub(r"<BR/>", "\n", label)
         text = re.sub(r"<[^>]+>", "|", text)
-        nodes[node_id] = [html.unescape(part) for part in text.split("|") if part]
+        # Graphviz reads a doubled backslash in a label as one.
+        parts = (html.unescape(part).replace("\\\\", "\\") for part in text.split("|"))
+        nodes[node_id] = [part for part in parts if part]
     return nodes
 
 
@@ -186,6 +188,8 @@ HOSTILE = [
     '<script>alert("x")</script>',
     "a|b{c}d",
     "back\\slash \\n \\l",
+    "\\N",  # Graphviz's escape for the node id
+    "\\G \\E \\T \\H \\L",  # and for the graph, edge, tail, head and last label
     "amp & lt &lt; quote \" '",
     "line one\nline two",
     '>]; evil [label="pwned"]; v0 -> evil; x [label=<',

@@ -113,3 +113,10 @@ def test_numpy_scalars_work_on_either_side():
     assert (np.float64(2.0) * v).data == 6.0
     assert (v * np.float32(0.5)).data == 1.5
     assert (np.int64(2) - v).data == -1.0
+
+
+def test_setting_a_label_that_is_not_a_string_is_refused():
+    v = Value(1.0, label="x")
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        v.label = 3
+    assert v.label == "x"

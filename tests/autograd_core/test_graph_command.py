@@ -1,6 +1,7 @@
 """`autograd-core graph EXPR`: good input draws the right gradients; bad input exits 2 cleanly."""
 
 import math
+import os
 import re
 import subprocess
 import sys
@@ -138,6 +139,9 @@ def test_malicious_input_exits_2_with_one_line_and_no_side_effect(template, tmp_
         (["graph", "x", "--set", "x=1", "-o", "{tmp}/missing/g.svg"], "no directory"),
         (["graph", "x", "--set", "x=1", "--rankdir", "XY"], "invalid choice"),
         (["graph"], "EXPR"),
+        (["graph", "x", "--set", "x=1", "-o", "{tmp}/no\ndir/g.svg"], "no directory"),
+        (["graph", "x", "--set", "x=1", "-o", "{tmp}/a\nb.txt"], "accepted"),
+        (["graph", "x", "--set", "x=1", "stray\nargument"], "unrecognized"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(arguments, message, tmp_path, capsys):
@@ -182,3 +186,27 @@ def test_render_failure_is_one_line_exit_2(monkeypatch, tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
     # The DOT text needs no renderer.
     assert main([*NEURON, "-o", str(tmp_path / "n.dot")]) == 0
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_svg_on_stdout_is_utf8_whatever_the_terminal_encoding(encoding):
+    # The drawing holds × and − (U+2212), which these encodings cannot represent.
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_core", "graph", "x*y - x", "--set", "x=2", "--set", "y=3"],
+        capture_output=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    svg = result.stdout.decode("utf-8")
+    ET.fromstring(svg)
+    assert "×" in svg and "−" in svg
+
+
+@pytest.mark.parametrize("expression", ["x", "(x)", "+x"])
+def test_a_bare_name_keeps_its_name(expression, tmp_path):
+    out = tmp_path / "g.dot"
+    assert main(["graph", expression, "--set", "x=2", "-o", str(out)]) == 0
+    source = out.read_text(encoding="utf-8")
+    assert "<B>x</B>" in source
+    assert "<B>(x)</B>" not in source and "<B>+x</B>" not in source

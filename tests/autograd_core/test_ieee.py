@@ -98,3 +98,30 @@ def test_gradients_of_overflowing_ops_are_ieee_too():
     w = Value(1000.0)
     w.exp().backward()
     assert w.grad == math.inf
+
+
+def test_relu_passes_nan_through_with_gradient_zero():
+    # NumPy's maximum(nan, 0) and PyTorch's relu(nan) are nan; the gradient is 0, as
+    # PyTorch's (nan > 0 is false).
+    x = Value(math.nan)
+    y = x.relu()
+    y.backward()
+    assert math.isnan(y.data)
+    assert x.grad == 0.0
+
+
+def test_power_zero_has_derivative_zero_even_at_zero():
+    # x⁰ = 1 is constant: d/dx is 0 everywhere, not 0·x⁻¹ = nan at x = 0 (PyTorch agrees).
+    for where in (0.0, 2.0, -3.0):
+        x = Value(where)
+        y = x**0
+        y.backward()
+        assert y.data == 1.0
+        assert x.grad == 0.0
+
+
+def test_integers_beyond_the_float_range_become_infinite():
+    assert Value(10**400).data == math.inf
+    assert Value(-(10**400)).data == -math.inf
+    assert (Value(1.0) + 10**400).data == math.inf
+    assert (Value(2.0) * -(10**400)).data == -math.inf
