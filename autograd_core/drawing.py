@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from autograd_core.graph import grad_computed, topological_order
+from autograd_core.graph import grad_computed, shares_to_inputs, topological_order
 from autograd_core.value import Value
 
 #: Suffixes :meth:`Drawing.save` accepts, and the Graphviz output format of each.
@@ -235,13 +235,6 @@ class Drawing:
                 }
         except Exception:
             return {"text/plain": repr(self)}
-
-    def _repr_svg_(self) -> str | None:
-        """The SVG for front ends that ask for it alone; None (shown as text) if unavailable."""
-        try:
-            return None if self._too_large() else self.svg()
-        except Exception:
-            return None
 
 
 def _current_umask() -> int:
@@ -525,10 +518,10 @@ def draw_graph(
 
         operation = {**_OPERATION_STYLE, "label": f"<{escape_label(operation_text(node.op))}>"}
         lines.append(f"  op{position} [{_attributes(operation)}];")
-        # Calling a node's backward rule with g = 1 gives its local derivatives; with its
-        # own grad, exactly the contributions backward passed to its inputs.
-        local_derivatives = node._backward(node, 1.0) if edge_labels else None
-        products = node._backward(node, node.grad) if edge_labels and done else None
+        # A node's shares with g = 1 are its local derivatives; with its own grad, exactly
+        # the contributions backward passed to its inputs.
+        local_derivatives = shares_to_inputs(node, 1.0) if edge_labels else None
+        products = shares_to_inputs(node, node.grad) if edge_labels and done else None
         for slot, child in enumerate(node.inputs):
             edge = dict(_HIGHLIGHTED_EDGE) if marked else {}
             if local_derivatives is not None:

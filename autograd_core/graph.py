@@ -3,30 +3,29 @@
 Nothing here recurses on the graph's depth, so a chain a million nodes deep is as easy as
 a short one, and the interpreter's recursion limit is never touched.
 
-Both walks are Kahn's algorithm run from the root. A first pass counts, for every node,
-how many times it is an input of another node of the graph (its consumers). The second
-pass starts at the root and releases a node once all of its consumers have been visited.
-For backward that is exactly the moment its adjoint ∂root/∂u is complete, because every
-consumer has passed its share back; the node then adds it to ``u.grad`` and passes its own
-shares on to its inputs. Released nodes wait on a stack, pushed last operand first (hence
-the ``reversed``), so the walk goes depth-first into the first operand, as a reader does:
-``(w * x + b).tanh()`` is visited tanh, +, ×, w, x, b.
+The order comes from the nodes themselves. Every Value gets a creation number from one
+counter when it is made, and a node can only be made from inputs that already exist, so
+numbers rise along every edge: listing a graph's nodes by number puts each after all of
+its inputs. Finding that order therefore needs no graph search, only a sweep that collects
+the nodes and one sort (which runs in C).
 
-The adjoints of one pass are summed apart from ``.grad`` (in two scratch slots of each
-node for ``backward``, in dictionaries for ``backward_steps``, so that a half-consumed
-step-through and a ``backward()`` on the same graph cannot disturb each other) and added
-to ``.grad`` once complete, so a second call adds exactly the same amounts again: k calls
-leave k times the derivative everywhere, interior nodes and the root included.
+Backward walks the nodes newest first. When it reaches a node u, every node that consumes
+u is newer and has already passed its share back, so u's adjoint ∂root/∂u is complete: it
+is added to ``u.grad`` and u's rule passes u's own shares on to its inputs. The adjoints of
+one pass are summed apart from ``.grad`` (in a scratch slot of each node for ``backward``,
+in a dictionary for ``backward_steps``, so that a half-consumed step-through and a
+``backward()`` on the same graph cannot disturb each other) and added to ``.grad`` once
+complete, so a second call adds exactly the same amounts again: k calls leave k times the
+derivative everywhere, interior nodes and the root included.
 
-Why not a depth-first search: it has to visit each node twice (on the way down and again
-once its inputs are placed), and in CPython the bookkeeping for that (a stack entry per
-visit, a mark per node) cost more than the whole backward step of a node. Counting
-consumers is one update per edge, and the second pass is the backward pass
-itself, so no list of all nodes is built for it.
+Why not a depth-first search or Kahn's algorithm, which find an order from the edges: in
+CPython their bookkeeping (a stack entry per visit, or a countdown per edge) cost more per
+node than the backward rules themselves; the creation number is one counter step per node.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,105 +33,90 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from autograd_core.value import Value
 
+_creation_number = operator.attrgetter("_number")
 
-def consumer_counts(root: Value) -> dict[Value, int]:
-    """For every node of ``root``'s graph, how many times it is an input of another node.
 
-    ``root`` itself has 0; ``a`` in ``a * a`` counts twice, once per edge.
-    """
-    counts = {root: 0}
-    unexplored = [root]
-    while unexplored:
-        for child in unexplored.pop().inputs:
-            if child in counts:
-                counts[child] += 1
-            else:
-                counts[child] = 1
-                unexplored.append(child)
-    return counts
+def graph_nodes(root: Value) -> list[Value]:
+    """Every node of ``root``'s graph once, ``root`` first, in no particular order."""
+    seen = {root}
+    found = [root]
+    for node in found:  # the list grows as the sweep goes: no recursion, no second stack
+        for child in node.inputs:
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+    return found
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node of ``root``'s graph once, each after all of its inputs, ``root`` last.
 
-    The order is the reverse of the one in which backward visits the nodes.
+    Nodes are listed in the order they were made; backward visits them in reverse.
     """
-    waiting = consumer_counts(root)
-    released = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        released.append(node)
-        for child in reversed(node.inputs):
-            remaining = waiting[child] - 1
-            waiting[child] = remaining
-            if remaining == 0:
-                ready.append(child)
-    released.reverse()
-    return released
+    nodes = graph_nodes(root)
+    nodes.sort(key=_creation_number)
+    return nodes
 
 
 def backward(root: Value) -> None:
     """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``).
 
     The walk is the one :func:`backward_steps` takes, in the same order, so both leave the
-    same floats. Its scratch space is two slots of every node rather than dictionaries:
-    ``_pending`` (consumers not yet visited) and ``_adjoint`` (the shares received so far).
-    A dictionary holding every node of a large graph costs a cache miss per look-up, which
-    made it the largest part of the time per node. Every pass returns both slots to 0, so
-    they are blank before each pass; if a pass is interrupted (an exception, Ctrl-C in a
-    notebook), the slots are reset before the exception travels on.
+    same floats. Its scratch space is two slots of every node rather than a set and a
+    dictionary: ``_in_pass`` (collected by this pass) and ``_adjoint`` (the shares received
+    so far). A set or dictionary holding every node of a large graph costs a cache miss
+    per look-up, which made it the largest part of the time per node. Every pass returns
+    both slots to False and 0, so they are blank before each pass; if a pass is interrupted
+    (an exception, Ctrl-C in a notebook), they are reset before the exception travels on.
     """
+    nodes = [root]
     try:
-        _count_consumers(root)
+        root._in_pass = True
+        for node in nodes:
+            for child in node.inputs:
+                if not child._in_pass:
+                    nodes.append(child)  # listed before marked: a reset then finds it
+                    child._in_pass = True
+        nodes.sort(key=_creation_number, reverse=True)
         root._adjoint = 1.0
-        ready = [root]
-        while ready:
-            node = ready.pop()
-            g = node._adjoint  # complete: every consumer has passed its share back
+        for node in nodes:
+            g = node._adjoint  # complete: every consumer is newer and has passed its share
             node._adjoint = 0.0
+            node._in_pass = False
             node.grad += g
             node._grad_computed = True
             if node.inputs:
-                shares = node._backward(node, g)
-                for child, share in zip(reversed(node.inputs), reversed(shares)):
-                    child._adjoint += share
-                    remaining = child._pending - 1
-                    child._pending = remaining
-                    if not remaining:
-                        ready.append(child)
+                node._backward(node, g)
     except BaseException:
-        _clear_scratch(root)
+        for node in nodes:
+            node._in_pass = False
+            node._adjoint = 0.0
         raise
 
 
-def _count_consumers(root: Value) -> None:
-    """Set ``_pending`` of every node below ``root`` to its number of consumers.
+class _StandIn:
+    """Enough of a Value for a backward rule to run on: data, inputs and an adjoint."""
 
-    A node seen for the first time has ``_pending == 0`` (every pass leaves it so), which
-    is how this pass knows to explore it; ``root`` is nobody's input and keeps 0.
+    __slots__ = ("data", "inputs", "_adjoint")
+
+    def __init__(self, data: float, inputs: tuple[_StandIn, ...] = ()) -> None:
+        self.data = data
+        self.inputs = inputs
+        self._adjoint = 0.0
+
+
+def shares_to_inputs(node: Value, g: float) -> tuple[float, ...]:
+    """``g · ∂node/∂input`` for each input of ``node``, one per edge, in operand order.
+
+    A rule adds its shares straight into its inputs' adjoints, so for ``a * a`` the two
+    shares would land in the same place. Run on stand-ins (one per edge, with the inputs'
+    data), the rule leaves each share apart. With ``g = 1`` these are the local
+    derivatives, which the drawing writes on the edges.
     """
-    unexplored = [root]
-    while unexplored:
-        for child in unexplored.pop().inputs:
-            pending = child._pending
-            if not pending:
-                unexplored.append(child)
-            child._pending = pending + 1
-
-
-def _clear_scratch(root: Value) -> None:
-    """Return ``_pending`` and ``_adjoint`` of every node of root's graph to 0."""
-    seen = {root}
-    unexplored = [root]
-    while unexplored:
-        node = unexplored.pop()
-        node._pending = 0
-        node._adjoint = 0.0
-        for child in node.inputs:
-            if child not in seen:
-                seen.add(child)
-                unexplored.append(child)
+    stand_ins = tuple(_StandIn(child.data) for child in node.inputs)
+    if stand_ins:
+        node._backward(_StandIn(node.data, stand_ins), g)
+    return tuple(stand_in._adjoint for stand_in in stand_ins)
 
 
 @dataclass(frozen=True)
@@ -158,26 +142,17 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     notebook can draw the graph between steps. Consumed to the end, it leaves exactly what
     ``root.backward()`` leaves.
     """
-    waiting = consumer_counts(root)
+    order = topological_order(root)
+    order.reverse()
     adjoint = {root: 1.0}
-    ready = [root]
-    index = 0
-    while ready:
-        node = ready.pop()
-        g = adjoint.pop(node)
+    for index, node in enumerate(order):
+        g = adjoint.pop(node)  # every node but root has a consumer, which has been visited
         node.grad += g
         node._grad_computed = True
-        contributions: tuple[tuple[Value, float], ...] = ()
-        if node.inputs:
-            contributions = tuple(zip(node.inputs, node._backward(node, g)))
-            for child, share in reversed(contributions):
-                adjoint[child] = adjoint.get(child, 0.0) + share
-                remaining = waiting[child] - 1
-                waiting[child] = remaining
-                if remaining == 0:
-                    ready.append(child)
+        contributions = tuple(zip(node.inputs, shares_to_inputs(node, g)))
+        for child, share in contributions:
+            adjoint[child] = adjoint.get(child, 0.0) + share
         yield BackwardStep(index, node, g, contributions)
-        index += 1
 
 
 def grad_computed(node: Value) -> bool:

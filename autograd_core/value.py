@@ -3,20 +3,27 @@
 Every operation follows the same four beats: coerce the operand, compute the forward
 value, name the local backward rule right beside it, return the new node. The rule is a
 function ``rule(out, g)`` that receives the node it belongs to and the upstream gradient
-``g = ∂L/∂out`` and returns ``g · ∂out/∂input`` for each input, in operand order.
+``g = ∂L/∂out`` and adds ``g · ∂out/∂input`` to each input's adjoint, in operand order,
+much as micrograd's closures add to ``.grad``. (The adjoint is the running sum of one
+backward pass; ``graph.backward`` moves it into ``.grad`` once it is complete.)
 
 Why the rule receives ``out`` instead of closing over it: a closure that captured its own
 node would make every node a reference cycle, which only Python's cyclic garbage collector
 can free (most of micrograd's run time goes there). Here a node points only to its inputs,
 so a graph is freed by reference counting as soon as the last reference to it goes, and
 most rules are shared module-level functions, so building a node allocates no function
-object at all. Calling a rule with ``g = 1`` gives the local derivatives themselves, which
-is how the drawing labels its edges.
+object at all. ``graph.shares_to_inputs`` runs a rule on stand-ins to read each edge's
+share apart (with ``g = 1``, the local derivatives the drawing writes on its edges).
+
+Every node also gets a creation number from one counter. Inputs always exist before the
+node made from them, so numbers rise along every edge and sorting by number is a
+topological order (see ``graph.py``).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import numbers
 import operator
@@ -27,7 +34,10 @@ import numpy as np
 from autograd_core import ieee
 from autograd_core.graph import backward as _run_backward
 
-BackwardRule = Callable[["Value", float], Sequence[float]]
+BackwardRule = Callable[["Value", float], None]
+
+# Creation numbers: 0, 1, 2, … in the order nodes are made (a C-level counter, so cheap).
+_next_number = itertools.count().__next__
 
 _ACCEPTED = "a real number (int, float or NumPy real scalar)"
 
@@ -73,8 +83,9 @@ def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -
     out.inputs = inputs
     out._backward = rule
     out._grad_computed = False
-    out._pending = 0
+    out._in_pass = False
     out._adjoint = 0.0
+    out._number = _next_number()
     return out
 
 
@@ -86,8 +97,9 @@ class Value:
     gradient back to those inputs.
     """
 
-    # _pending and _adjoint are backward()'s scratch space (see graph.backward): 0 between
-    # passes, so a pass needs no dictionary of every node.
+    # _in_pass and _adjoint are backward()'s scratch space (see graph.backward): False and
+    # 0 between passes, so a pass needs no dictionary of every node. _number is the
+    # creation number that orders the walk.
     __slots__ = (
         "data",
         "grad",
@@ -96,8 +108,9 @@ class Value:
         "inputs",
         "_backward",
         "_grad_computed",
-        "_pending",
+        "_in_pass",
         "_adjoint",
+        "_number",
     )
 
     # NumPy would otherwise take over `array * value` and build an object array of Values,
@@ -118,8 +131,23 @@ class Value:
         self.inputs = ()
         self._backward = None
         self._grad_computed = False
-        self._pending = 0
+        self._in_pass = False
         self._adjoint = 0.0
+        self._number = _next_number()
+
+    def __setstate__(self, state: tuple[None, dict[str, object]]) -> None:
+        """Restore a copied or unpickled node under a new creation number.
+
+        copy and pickle rebuild a node's inputs before the node itself, so fresh numbers
+        keep rising along every edge, even for a graph pickled in another process whose
+        old numbers mean nothing here.
+        """
+        _, slots = state
+        for name, value in slots.items():
+            object.__setattr__(self, name, value)
+        self._in_pass = False
+        self._adjoint = 0.0
+        self._number = _next_number()
 
     @property
     def label(self) -> str:
@@ -171,11 +199,11 @@ class Value:
             )
         p = _as_float(exponent, "the exponent of **")
 
-        def pow_backward(out: Value, g: float) -> tuple[float]:
+        def pow_backward(out: Value, g: float) -> None:
             """∂(x^p)/∂x = p·x^(p−1); for p = 0, x⁰ = 1 is constant and the derivative is 0."""
-            if p == 0.0:  # not 0·x⁻¹, which is nan at x = 0
-                return (0.0,)
-            return (g * p * ieee.power(out.inputs[0].data, p - 1.0),)
+            (x,) = out.inputs
+            if p != 0.0:  # for p = 0 not 0·x⁻¹, which is nan at x = 0
+                x._adjoint += g * p * ieee.power(x.data, p - 1.0)
 
         return _node(ieee.power(self.data, p), (self,), f"**{_format_exponent(p)}", pow_backward)
 
@@ -235,61 +263,69 @@ def _format_exponent(p: float) -> str:
     return str(int(p)) if p.is_integer() and abs(p) < 1e15 else repr(p)
 
 
-# Local backward rules. Each returns g·∂out/∂input for every input, in operand order.
+# Local backward rules. Each adds g·∂out/∂input to every input's adjoint, in operand order.
 
 
-def _add_backward(out: Value, g: float) -> tuple[float, float]:
+def _add_backward(out: Value, g: float) -> None:
     """∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1."""
-    return g, g
+    x, y = out.inputs
+    x._adjoint += g
+    y._adjoint += g
 
 
-def _sub_backward(out: Value, g: float) -> tuple[float, float]:
+def _sub_backward(out: Value, g: float) -> None:
     """∂(x − y)/∂x = 1, ∂(x − y)/∂y = −1."""
-    return g, -g
+    x, y = out.inputs
+    x._adjoint += g
+    y._adjoint -= g
 
 
-def _mul_backward(out: Value, g: float) -> tuple[float, float]:
+def _mul_backward(out: Value, g: float) -> None:
     """∂(xy)/∂x = y, ∂(xy)/∂y = x."""
     x, y = out.inputs
-    return g * y.data, g * x.data
+    x._adjoint += g * y.data
+    y._adjoint += g * x.data
 
 
-def _div_backward(out: Value, g: float) -> tuple[float, float]:
+def _div_backward(out: Value, g: float) -> None:
     """∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y."""
-    y = out.inputs[1].data
-    return ieee.divide(g, y), -ieee.divide(g * out.data, y)
+    x, y = out.inputs
+    x._adjoint += ieee.divide(g, y.data)
+    y._adjoint -= ieee.divide(g * out.data, y.data)
 
 
-def _neg_backward(out: Value, g: float) -> tuple[float]:
+def _neg_backward(out: Value, g: float) -> None:
     """∂(−x)/∂x = −1."""
-    return (-g,)
+    out.inputs[0]._adjoint -= g
 
 
-def _relu_backward(out: Value, g: float) -> tuple[float]:
+def _relu_backward(out: Value, g: float) -> None:
     """∂ReLU(x)/∂x = step(x): 1 where x > 0, else 0."""
-    return (g if out.data > 0.0 else 0.0,)
+    if out.data > 0.0:
+        out.inputs[0]._adjoint += g
 
 
-def _sigmoid_backward(out: Value, g: float) -> tuple[float]:
+def _sigmoid_backward(out: Value, g: float) -> None:
     """d/dx σ(x) = σ(x)(1 − σ(x))."""
     s = out.data
-    return (g * s * (1.0 - s),)
+    out.inputs[0]._adjoint += g * s * (1.0 - s)
 
 
-def _tanh_backward(out: Value, g: float) -> tuple[float]:
+def _tanh_backward(out: Value, g: float) -> None:
     """d/dx tanh(x) = 1 − tanh²(x)."""
     t = out.data
-    return (g * (1.0 - t * t),)
+    out.inputs[0]._adjoint += g * (1.0 - t * t)
 
 
-def _exp_backward(out: Value, g: float) -> tuple[float]:
+def _exp_backward(out: Value, g: float) -> None:
     """d/dx eˣ = eˣ."""
-    return (g * out.data,)
+    out.inputs[0]._adjoint += g * out.data
 
 
-def _log_backward(out: Value, g: float) -> tuple[float]:
+def _log_backward(out: Value, g: float) -> None:
     """d/dx ln x = 1/x."""
-    return (ieee.divide(g, out.inputs[0].data),)
+    (x,) = out.inputs
+    x._adjoint += ieee.divide(g, x.data)
 
 
 def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value | float) -> Value:
@@ -323,10 +359,11 @@ def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
 _data = operator.attrgetter("data")
 
 
-def _affine_backward(out: Value, g: float) -> list[float]:
+def _affine_backward(out: Value, g: float) -> None:
     """∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ."""
-    data = list(map(_data, out.inputs))
-    shares = [g] * len(data)
-    shares[1::2] = [g * h for h in data[2::2]]
-    shares[2::2] = [g * w for w in data[1::2]]
-    return shares
+    bias, *weights_and_inputs = out.inputs
+    bias._adjoint += g
+    pairs = iter(weights_and_inputs)
+    for w, h in zip(pairs, pairs):  # (w₁, h₁), (w₂, h₂), …
+        w._adjoint += g * h.data
+        h._adjoint += g * w.data

@@ -1,4 +1,4 @@
-"""The graph walks (consumer counts, topological order, backward) and affine's fast paths.
+"""The graph walks (topological order, backward, shares per edge) and affine's fast paths.
 
 Checked against hand-derived derivatives and the definitions, not against the engine.
 """
@@ -8,7 +8,7 @@ import math
 import sys
 
 from autograd_core import Value, affine, backward_steps, topological_order
-from autograd_core.graph import consumer_counts
+from autograd_core.graph import graph_nodes, shares_to_inputs
 
 
 def diamond():
@@ -21,14 +21,24 @@ def diamond():
     return x, y, product, total, f
 
 
-def test_consumer_counts_count_edges_not_nodes():
+def test_graph_nodes_lists_each_node_once_root_first():
     a = Value(3.0)
     square = a * a
-    assert consumer_counts(square) == {square: 0, a: 2}
+    assert graph_nodes(square) == [square, a]
     x, y, product, total, f = diamond()
-    counts = consumer_counts(f)
-    assert counts[x] == 3 and counts[y] == 2
-    assert counts[product] == counts[total] == 1 and counts[f] == 0
+    nodes = graph_nodes(f)
+    assert nodes[0] is f
+    assert len(nodes) == 6 and set(nodes) == {x, y, product, total, f.inputs[0], f}
+
+
+def test_shares_are_per_edge_even_when_an_input_repeats():
+    a = Value(3.0)
+    square = a * a
+    # ∂(a·a)/∂(first a) = a and ∂(a·a)/∂(second a) = a: two edges, two shares of 3, not one of 6.
+    assert shares_to_inputs(square, 1.0) == (3.0, 3.0)
+    assert shares_to_inputs(square, 2.0) == (6.0, 6.0)
+    assert shares_to_inputs(a, 1.0) == ()
+    assert a._adjoint == 0.0  # the rule ran on stand-ins, not on a
 
 
 def test_topological_order_puts_every_node_once_after_its_inputs():
@@ -118,7 +128,7 @@ def test_affine_is_bias_plus_products_in_input_order_with_local_derivatives():
     assert alpha.inputs == (b, w1, h1, w2, h2)
     assert alpha.data == (0.1 + 0.5 * 3.0) + -2.0 * 0.25  # left to right, as micrograd adds
     # ∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ
-    assert list(alpha._backward(alpha, 1.0)) == [1.0, 3.0, 0.5, 0.25, -2.0]
+    assert shares_to_inputs(alpha, 1.0) == (1.0, 3.0, 0.5, 0.25, -2.0)
     alpha.backward()
     assert (b.grad, w1.grad, h1.grad, w2.grad, h2.grad) == (1.0, 3.0, 0.5, 0.25, -2.0)
 
@@ -142,3 +152,45 @@ def test_a_constant_operand_becomes_a_plain_float_leaf():
         leaf = node.inputs[1]
         assert type(leaf.data) is float and leaf.data == 3.0
         assert (leaf.grad, leaf.label, leaf.op, leaf.inputs) == (0.0, "", "", ())
+
+
+def test_a_copied_or_unpickled_graph_still_walks_inputs_first():
+    import copy
+    import pickle
+
+    x, y, *_, f = diamond()
+    for clone in (copy.deepcopy(f), pickle.loads(pickle.dumps(f))):
+        g = clone * 2.0  # built on the clone afterwards
+        order = topological_order(g)
+        position = {node: i for i, node in enumerate(order)}
+        assert all(position[c] < position[n] for n in order for c in n.inputs)
+        g.backward()
+        leaves = {n.label: n for n in order if n.label}
+        # g = 2f, f = x²y + xy² + x: ∂g/∂x = 2(2xy + y² + 1) = -4, ∂g/∂y = 2(x² + 2xy) = -16.
+        assert (leaves["x"].grad, leaves["y"].grad) == (-4.0, -16.0)
+    assert x.grad == y.grad == 0.0  # the originals are untouched
+
+
+def test_a_graph_pickled_in_another_process_gets_fresh_creation_numbers():
+    # Another process numbers its nodes from its own counter. Here it is set far ahead of
+    # this one, so that kept numbers would make the unpickled nodes look newer than a node
+    # built on them afterwards, and backward would visit them too early.
+    import pickle
+    import subprocess
+
+    ahead = Value(0.0)._number + 1_000_000
+    script = (
+        "import itertools, pickle, sys\n"
+        "from autograd_core import Value, value\n"
+        f"value._next_number = itertools.count({ahead}).__next__\n"
+        "x = Value(2.0, label='x')\n"
+        "f = (x * x).tanh()\n"
+        "sys.stdout.buffer.write(pickle.dumps(f))\n"
+    )
+    pickled = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    f = pickle.loads(pickled.stdout)
+    g = f * 3.0
+    g.backward()
+    x = f.inputs[0].inputs[0]
+    # g = 3·tanh(x²): ∂g/∂x = 3·(1 − tanh²(4))·2x at x = 2.
+    assert math.isclose(x.grad, 3.0 * (1.0 - math.tanh(4.0) ** 2) * 4.0, rel_tol=1e-12)

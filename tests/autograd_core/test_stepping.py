@@ -89,7 +89,8 @@ def test_captions_say_what_each_step_does():
         "its operation to 1 input."
     )
     assert captions[2].startswith("Step 3 of 6: the × node (data -6) has its gradient")
-    assert captions[-1].endswith("has its gradient, " + f"{SECH2:.4g}.")
+    # Nodes go newest first, so the last step is the oldest node, x: ∂y/∂x = w·sech²(5).
+    assert captions[-1] == f"Step 6 of 6: 'x' (data 2) has its gradient, {-3.0 * SECH2:.4g}."
 
 
 def test_draw_options_pass_through_and_reserved_ones_are_refused():
