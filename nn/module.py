@@ -358,10 +358,16 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
     Converting once here (not in every neuron) gives each input a single node that all
     neurons of the first layer share, as in the lectures' pictures.
     """
-    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
-        raise TypeError(
-            f"{who} input must be a sequence of {nin} numbers or Values, got {type(x).__name__}"
-        )
+    accepted = (
+        f"{who} input must be a sequence of {nin} numbers or Values (a list, a tuple or a "
+        "1-D NumPy array)"
+    )
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise TypeError(f"{accepted}, got a {x.ndim}-D numpy.ndarray of shape {x.shape}")
+    # Sets and dicts have a length too, but no order to match inputs x1, x2, … against.
+    elif isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(f"{accepted}, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} expected {nin} inputs, got {len(x)}")
     inputs = []
