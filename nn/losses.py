@@ -18,6 +18,8 @@ import numbers
 import operator
 from collections.abc import Sequence
 
+import numpy as np
+
 from autograd_core import Value
 
 Outputs = Value | Sequence[Value]
@@ -52,7 +54,9 @@ def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
             terms.append(ti * pi.log())
         if ti != 1.0:
             terms.append((1.0 - ti) * (1.0 - pi).log())
-    return -_total(terms)
+    # 0 − Σ rather than −Σ: when every term is an exact 0 (p = t = 1, say), IEEE 754
+    # negation gives −0.0, which prints as a negative loss; 0 − (+0) is +0.
+    return 0.0 - _total(terms)
 
 
 def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
@@ -129,8 +133,16 @@ def _as_value_list(y: Outputs, argument: str) -> list[Value]:
 def _pair(y: Outputs, t: Targets, argument: str) -> tuple[list[Value], list[float]]:
     """Outputs and targets as equally long lists, or a clear error."""
     outputs = _as_value_list(y, argument)
+    if isinstance(t, np.ndarray) and t.ndim == 0:
+        # np.asarray(0.5) or a[()] give one; NumPy treats it as a scalar, and so do we.
+        t = t.item()
     if isinstance(t, numbers.Real) and not isinstance(t, bool):
         targets_in = [t]
+    elif isinstance(t, np.ndarray) and t.ndim > 1:
+        raise TypeError(
+            f"t must be a number or a 1-D sequence of numbers, got a {t.ndim}-D array of "
+            f"shape {t.shape}"
+        )
     elif isinstance(t, (str, bytes, Value)) or not hasattr(t, "__len__"):
         raise TypeError(f"t must be a number or a sequence of numbers, got {type(t).__name__}")
     else:
