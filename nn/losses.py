@@ -29,13 +29,13 @@ Targets = float | Sequence[float]
 def half_squared_error(y: Outputs, t: Targets) -> Value:
     """L = ½ Σᵢ (tᵢ − yᵢ)²; ∂L/∂yᵢ = yᵢ − tᵢ (lecture 001, step ①)."""
     outputs, targets = _pair(y, t, "y")
-    return 0.5 * _total([(ti - yi) ** 2 for yi, ti in zip(outputs, targets)])
+    return 0.5 * value_sum([(ti - yi) ** 2 for yi, ti in zip(outputs, targets)])
 
 
 def squared_error(y: Outputs, t: Targets) -> Value:
     """L = Σᵢ (yᵢ − tᵢ)²; ∂L/∂yᵢ = 2(yᵢ − tᵢ) (lecture 002's ‖f − y‖²)."""
     outputs, targets = _pair(y, t, "y")
-    return _total([(yi - ti) ** 2 for yi, ti in zip(outputs, targets)])
+    return value_sum([(yi - ti) ** 2 for yi, ti in zip(outputs, targets)])
 
 
 def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
@@ -56,7 +56,7 @@ def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
             terms.append((1.0 - ti) * (1.0 - pi).log())
     # 0 − Σ rather than −Σ: when every term is an exact 0 (p = t = 1, say), IEEE 754
     # negation gives −0.0, which prints as a negative loss; 0 − (+0) is +0.
-    return 0.0 - _total(terms)
+    return 0.0 - value_sum(terms)
 
 
 def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
@@ -74,7 +74,7 @@ def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
     for zi, ti in zip(logits, targets):
         softplus = _softplus(zi)
         terms.append(softplus - ti * zi if ti != 0.0 else softplus)
-    return _total(terms)
+    return value_sum(terms)
 
 
 def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
@@ -99,7 +99,7 @@ def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
         raise ValueError(f"k must be a class index from 0 to {n - 1} for {n} logits, got {k!r}")
     largest = max(v.data for v in values)
     shifted = [v - largest for v in values]
-    return _total([s.exp() for s in shifted]).log() - shifted[index]
+    return value_sum([s.exp() for s in shifted]).log() - shifted[index]
 
 
 def _softplus(z: Value) -> Value:
@@ -109,8 +109,14 @@ def _softplus(z: Value) -> Value:
     return (1.0 + z.exp()).log()
 
 
-def _total(terms: list[Value]) -> Value:
-    """Σ terms without a leading ``0 +`` node (a sum of one term is that term)."""
+def value_sum(terms: Sequence[Value]) -> Value:
+    """t₁ + t₂ + … in order, without the leading ``0 +`` node that built-in ``sum()`` draws.
+
+    A sum of one term is that term itself. Shared by the losses, the regulariser and the
+    worked examples, so every sum in their drawings has the same shape.
+    """
+    if not terms:
+        raise ValueError("value_sum needs at least one Value, got an empty sequence")
     total = terms[0]
     for term in terms[1:]:
         total = total + term

@@ -31,6 +31,7 @@ import numpy as np
 
 from autograd_core import Value
 from nn import formulas
+from nn.losses import value_sum
 
 ENGINE_RTOL = 1e-9
 ENGINE_ATOL = 1e-12
@@ -257,15 +258,7 @@ def _value_matrix(
 def _matrix_times(W: list[list[Value]], v: Sequence[Value | float]) -> list[Value]:
     """W v for a matrix of Values, each entry summed in input order: w₁v₁ + w₂v₂ + …"""
     products = [[w * x for w, x in zip(row, v)] for row in W]
-    return [_total(row) for row in products]
-
-
-def _total(values: Sequence[Value]) -> Value:
-    """v₁ + v₂ + … without the extra ``0 +`` node that ``sum()`` would draw."""
-    total = values[0]
-    for value in values[1:]:
-        total = total + value
-    return total
+    return [value_sum(row) for row in products]
 
 
 def _columns(X: Array) -> list[list[float]]:
@@ -314,7 +307,7 @@ def _mlp_example(
             loss = engine_loss(out, i - 1)
             loss.label = loss_label.format(i=i)
             losses.append(loss)
-        total = _total(losses)
+        total = value_sum(losses)
         total.label = total_label
         return total, leaves
 
@@ -466,7 +459,7 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
             loss = squared_error(y_hat, y)
             loss.label = f"L({i})"
             losses.append(loss)
-        total = _total(losses)
+        total = value_sum(losses)
         total.label = "L"
         return total, [w for row in W1_values + W2_values for w in row]
 

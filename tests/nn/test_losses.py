@@ -17,6 +17,7 @@ from nn import (
     softmax_cross_entropy,
     squared_error,
 )
+from nn.losses import value_sum
 
 
 def values(numbers):
@@ -257,3 +258,21 @@ def test_softmax_cross_entropy_accepts_numpy_integers_and_rejects_no_logits():
     )
     with pytest.raises(ValueError, match="logits is empty"):
         softmax_cross_entropy([], 0)
+
+
+# -- the shared sum ----------------------------------------------------------------------------
+
+
+def test_value_sum_adds_in_order_without_a_zero_node():
+    a, b, c = Value(1.5, label="a"), Value(-4.0, label="b"), Value(0.25, label="c")
+    total = value_sum([a, b, c])
+    assert total.data == -2.25  # 1.5 − 4 + 0.25
+    # ((a + b) + c): the leaves are exactly a, b, c, with no 0 start value.
+    assert total.op == "+" and total.inputs[1] is c
+    assert total.inputs[0].inputs == (a, b)
+    assert value_sum([a]) is a
+
+
+def test_value_sum_of_nothing_raises():
+    with pytest.raises(ValueError, match="at least one Value, got an empty sequence"):
+        value_sum([])
