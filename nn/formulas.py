@@ -47,8 +47,11 @@ def _tanh_derivative(a: Array) -> Array:
     return 1.0 - np.tanh(a) ** 2
 
 
-ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
-    # name: (f, f′), both applied element-wise to the pre-activation α
+Elementwise = Callable[[Array], Array]
+
+# Not nn.activations.ACTIVATIONS (the tuple of names): this maps each name to (f, f′), both
+# applied element-wise to the pre-activation α.
+ACTIVATION_FUNCTION_AND_DERIVATIVE: dict[str, tuple[Elementwise, Elementwise]] = {
     "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
     "sigmoid": (_sigmoid, _sigmoid_derivative),
     "tanh": (np.tanh, _tanh_derivative),
@@ -56,10 +59,11 @@ ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
 }
 
 
-def _activation(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Array]]:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}")
-    return ACTIVATIONS[name]
+def _activation(name: str) -> tuple[Elementwise, Elementwise]:
+    if name not in ACTIVATION_FUNCTION_AND_DERIVATIVE:
+        names = ", ".join(ACTIVATION_FUNCTION_AND_DERIVATIVE)
+        raise ValueError(f"unknown activation {name!r}; expected one of {names}")
+    return ACTIVATION_FUNCTION_AND_DERIVATIVE[name]
 
 
 # -- shapes -----------------------------------------------------------------------------------

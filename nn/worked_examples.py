@@ -430,8 +430,9 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
 
     def forward(theta: Array) -> Array:
         (W1_, W2_), _ = unflatten_layers(theta, sizes, biases=False)
-        z = W2_ @ formulas.ACTIVATIONS["sigmoid"][0](W1_ @ X)
-        return formulas.ACTIVATIONS["sigmoid"][0](z) if sigmoid_output else z
+        sigmoid = formulas.ACTIVATION_FUNCTION_AND_DERIVATIVE["sigmoid"][0]
+        z = W2_ @ sigmoid(W1_ @ X)
+        return sigmoid(z) if sigmoid_output else z
 
     def numpy_loss(theta: Array) -> float:
         return float(np.sum((forward(theta) - Y) ** 2))
