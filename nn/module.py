@@ -71,8 +71,7 @@ class Neuron(Module):
     ) -> None:
         _check_count(nin, "nin")
         check_activation(activation)
-        check_init(init)
-        row = initial_weights(init, 1, nin, generator(seed))[0]
+        row = initial_weights(init, 1, nin, generator(seed))[0]  # checks init
         self._set(row, 0.0, activation)
 
     @classmethod
@@ -148,8 +147,7 @@ class Layer(Module):
         _check_count(nin, "nin")
         _check_count(nout, "nout")
         check_activation(activation)
-        check_init(init)
-        weights = initial_weights(init, nout, nin, generator(seed))
+        weights = initial_weights(init, nout, nin, generator(seed))  # checks init
         self._set(weights, np.zeros(nout), activation)
 
     @classmethod
@@ -346,10 +344,9 @@ class MLP(Module):
         return f"MLP({widths}, {self.activation} hidden, {self.output_activation} output)"
 
 
-def _check_count(n: object, name: str) -> int:
+def _check_count(n: object, name: str) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return int(n)
 
 
 def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:

@@ -269,9 +269,17 @@ def test_an_unknown_activation_raises_listing_the_choices(build):
         assert repr(name) in str(error.value)
 
 
-def test_an_unknown_init_raises_listing_the_choices():
-    with pytest.raises(ValueError, match="'he', 'xavier', 'uniform'"):
-        MLP(2, [1], init="glorot")
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: MLP(2, [1], init="glorot"),
+        lambda: Layer(2, 3, init="glorot"),
+        lambda: Neuron(2, init="glorot"),
+    ],
+)
+def test_an_unknown_init_raises_listing_the_choices(build):
+    with pytest.raises(ValueError, match=r"unknown init 'glorot': .*'he', 'xavier', 'uniform'"):
+        build()
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
