@@ -357,15 +357,28 @@ def bias_trick_example() -> WorkedExample:
     )
 
 
+def two_step_numbers() -> tuple[list[Array], list[Array], Array, Array]:
+    """001's 2-2-1 network as ``(weights, biases, X, T)``, fresh arrays on every call.
+
+    W(1) = [[0.5, −0.25], [0.75, 1]], b(1) = (0.1, −0.2), W(2) = [[1.5, −0.5]],
+    b(2) = 0.3; X is the column x = (1, −2) and T the target t = 1. A notebook working the
+    example step by step takes its numbers from here, so they stay those of
+    :func:`two_step_example`.
+    """
+    weights = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
+    biases = [np.array([0.1, -0.2]), np.array([0.3])]
+    return weights, biases, np.array([[1.0], [-2.0]]), np.array([[1.0]])
+
+
 def two_step_example() -> WorkedExample:
     """001: the 2-2-1 network (ReLU hidden, linear output, J = ½(t − y)²), 9 derivatives."""
     from nn import half_squared_error
 
-    X, T = np.array([[1.0], [-2.0]]), np.array([[1.0]])
+    weights, biases, X, T = two_step_numbers()
     return _mlp_example(
         sizes=(2, 2, 1),
-        weights=[np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])],
-        biases=[np.array([0.1, -0.2]), np.array([0.3])],
+        weights=weights,
+        biases=biases,
         hidden="relu",
         output="linear",
         X=X,
