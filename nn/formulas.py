@@ -47,8 +47,11 @@ def _tanh_derivative(a: Array) -> Array:
     return 1.0 - np.tanh(a) ** 2
 
 
-ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
-    # name: (f, f′), both applied element-wise to the pre-activation α
+Elementwise = Callable[[Array], Array]
+
+# Not nn.activations.ACTIVATIONS (the tuple of names): this maps each name to (f, f′), both
+# applied element-wise to the pre-activation α.
+ACTIVATION_FUNCTION_AND_DERIVATIVE: dict[str, tuple[Elementwise, Elementwise]] = {
     "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
     "sigmoid": (_sigmoid, _sigmoid_derivative),
     "tanh": (np.tanh, _tanh_derivative),
@@ -56,10 +59,11 @@ ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
 }
 
 
-def _activation(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Array]]:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}")
-    return ACTIVATIONS[name]
+def _activation(name: str) -> tuple[Elementwise, Elementwise]:
+    if name not in ACTIVATION_FUNCTION_AND_DERIVATIVE:
+        names = ", ".join(ACTIVATION_FUNCTION_AND_DERIVATIVE)
+        raise ValueError(f"unknown activation {name!r}; expected one of {names}")
+    return ACTIVATION_FUNCTION_AND_DERIVATIVE[name]
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -75,6 +79,21 @@ def _as_batch(x: Array | Sequence[float], what: str) -> Array:
             f"{what} must be 1-D (one example) or 2-D (features, batch), got shape {array.shape}"
         )
     return array
+
+
+def _as_targets(T: Array | Sequence[float], what: str, expected: tuple[int, ...]) -> Array:
+    """``T`` as a batch shaped exactly like the network's output, or ValueError.
+
+    Equal shapes, not merely broadcastable ones: NumPy would silently spread one target
+    column over a whole batch, or a row of targets over every output.
+    """
+    targets = _as_batch(T, what)
+    if targets.shape != expected:
+        raise ValueError(
+            f"{what} has shape {np.shape(T)}, expected {expected}, the output's shape "
+            "(one row per output, one column per example; a 1-D array is one example)"
+        )
+    return targets
 
 
 def _check_layers(
@@ -128,9 +147,17 @@ def two_step_forward(
     return Forward(alphas, hs)
 
 
+def _same_shape(Y: Array, T: Array) -> tuple[Array, Array]:
+    Y, T = np.asarray(Y, dtype=float), np.asarray(T, dtype=float)
+    if T.shape != Y.shape:
+        raise ValueError(f"T has shape {T.shape}, expected {Y.shape}, the shape of Y")
+    return Y, T
+
+
 def half_squared_error_output_gradient(Y: Array, T: Array) -> Array:
     """001, step ①: g ← ∇y J for J = ½(t − y)², which is ½·2(t − y)¹·(−1) = y − t."""
-    return np.asarray(Y, dtype=float) - np.asarray(T, dtype=float)
+    Y, T = _same_shape(Y, T)
+    return Y - T
 
 
 def half_squared_error_output_gradient_as_printed(Y: Array, T: Array) -> Array:
@@ -140,7 +167,7 @@ def half_squared_error_output_gradient_as_printed(Y: Array, T: Array) -> Array:
     still writes the right final result, y − t. This agrees with the truth only where
     (y − t)² = 1.
     """
-    Y, T = np.asarray(Y, dtype=float), np.asarray(T, dtype=float)
+    Y, T = _same_shape(Y, T)
     return 0.5 * 2.0 * (T - Y) ** -1.0 * -1.0
 
 
@@ -169,9 +196,16 @@ def two_step_backward_steps(
     """
     weights = _float_arrays(weights)
     forward = two_step_forward(weights, biases, X, activations)
-    g = half_squared_error_output_gradient(forward.hs[-1], _as_batch(T, "T"))
-    if g.shape != forward.hs[-1].shape:
-        raise ValueError(f"T has shape {np.shape(T)}, expected {forward.hs[-1].shape}")
+    yield from _two_step_backward(weights, forward, T, activations)
+
+
+def _two_step_backward(
+    weights: list[Array], forward: Forward, T: Array, activations: Sequence[str]
+) -> Iterator[BackwardStepRecord]:
+    """The backward step of :func:`two_step_backward_steps` after a given forward pass."""
+    g = half_squared_error_output_gradient(
+        forward.hs[-1], _as_targets(T, "T", forward.hs[-1].shape)
+    )
     yield BackwardStepRecord("①", 0, "∇y J", g)
     for k in range(len(weights), 0, -1):
         g = g * _activation(activations[k - 1])[1](forward.alphas[k - 1])
@@ -225,7 +259,7 @@ def two_step_first_layer_weight_gradient_as_printed(
         )
     g_alpha1 = next(
         record.value
-        for record in two_step_backward_steps(weights, biases, X, T, activations)
+        for record in _two_step_backward(weights, forward, T, activations)
         if record.step == "②" and record.layer == 1
     )
     return g_alpha1 @ forward.hs[1].T
@@ -355,7 +389,7 @@ def bce_last_layer_gradient(
     ∂ŷ/∂z[3] = ŷ(1 − ŷ) is ŷ − y, times ∂z[3]/∂W[3] = v[2]ᵀ. Summed over the batch.
     """
     vs = sigmoid_network_forward(weights, biases, X)
-    return (vs[-1] - _as_batch(Y, "Y")) @ vs[-2].T
+    return (vs[-1] - _as_targets(Y, "Y", vs[-1].shape)) @ vs[-2].T
 
 
 def bce_last_layer_gradient_as_printed(
@@ -367,7 +401,7 @@ def bce_last_layer_gradient_as_printed(
     update W[3] − α ∂L/∂W[3] would increase the loss.
     """
     vs = sigmoid_network_forward(weights, biases, X)
-    return (_as_batch(Y, "Y") - vs[-1]) @ vs[-2].T
+    return (_as_targets(Y, "Y", vs[-1].shape) - vs[-1]) @ vs[-2].T
 
 
 def bce_sigmoid_network_gradients(
@@ -384,8 +418,8 @@ def bce_sigmoid_network_gradients(
     """
     weights = _float_arrays(weights)
     vs = sigmoid_network_forward(weights, biases, X)
-    Y = _as_batch(Y, "Y")
     y_hat = vs[-1]
+    Y = _as_targets(Y, "Y", y_hat.shape)
     common = (-Y / y_hat + (1.0 - Y) / (1.0 - y_hat)) * (y_hat * (1.0 - y_hat))  # ∂L/∂z[last]
     grad_weights: list[Array] = [np.empty(0)] * len(weights)
     grad_biases: list[Array] = [np.empty(0)] * len(weights)
@@ -417,7 +451,7 @@ def sigmoid_output_squared_error_gradients(
     W2 = np.asarray(W2, dtype=float)
     X, v = _two_layer_hidden(W1, X)
     y_hat = _sigmoid(W2 @ v)
-    R = y_hat - _as_batch(Y, "Y")
+    R = y_hat - _as_targets(Y, "Y", y_hat.shape)
     output_term = 2.0 * R * y_hat * (1.0 - y_hat)
     return ((W2.T @ output_term) * v * (1.0 - v)) @ X.T, output_term @ v.T
 
@@ -442,7 +476,7 @@ def sigmoid_output_squared_error_first_layer_gradient_as_printed(
             f"ŷ ({y_hat.shape[0]} outputs): it only type-checks with 1 output or "
             f"{v.shape[0]} outputs"
         )
-    R = y_hat - _as_batch(Y, "Y")
+    R = y_hat - _as_targets(Y, "Y", y_hat.shape)
     return (2.0 * (W2.T @ R) * y_hat * (1.0 - y_hat) * v * (1.0 - v)) @ X.T
 
 
@@ -455,7 +489,8 @@ def linear_output_squared_error_gradients(
     """
     W2 = np.asarray(W2, dtype=float)
     X, v = _two_layer_hidden(W1, X)
-    R2 = 2.0 * (W2 @ v - _as_batch(Y, "Y"))
+    f = W2 @ v
+    R2 = 2.0 * (f - _as_targets(Y, "Y", f.shape))
     return ((W2.T @ R2) * v * (1.0 - v)) @ X.T, R2 @ v.T
 
 
@@ -483,12 +518,19 @@ def softmax(logits: Array) -> Array:
     return e / e.sum(axis=0, keepdims=True)
 
 
-def _one_hot(labels: Array | Sequence[int], n_classes: int) -> Array:
+def _one_hot(labels: Array | Sequence[int], n_classes: int, batch: int) -> Array:
+    """One column e(y) per example; ``labels`` holds exactly one class index per example."""
     labels = np.asarray(labels)
+    received = labels.shape
     if labels.ndim == 0:
         labels = labels.reshape(1)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"labels must be integer class indices, one per example, got {labels!r}")
+    if len(labels) != batch:
+        raise ValueError(
+            f"labels has shape {received}, expected ({batch},): one class index for each "
+            f"of the {batch} examples"
+        )
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(f"labels must lie in 0 … {n_classes - 1}, got {labels.tolist()}")
     one_hot = np.zeros((n_classes, labels.size))
@@ -513,9 +555,8 @@ def softmax_cross_entropy_gradients(
     """
     weights = _float_arrays(weights)
     forward = two_step_forward(weights, biases, X, [activation] * (len(weights) - 1) + ["linear"])
-    grad_a = softmax(forward.alphas[-1]) - _one_hot(labels, weights[-1].shape[0])
-    if grad_a.shape != forward.alphas[-1].shape:
-        raise ValueError(f"got {np.size(labels)} labels for {forward.alphas[-1].shape[1]} examples")
+    logits = forward.alphas[-1]
+    grad_a = softmax(logits) - _one_hot(labels, logits.shape[0], logits.shape[1])
     g_prime = _activation(activation)[1]
     grad_weights: list[Array] = [np.empty(0)] * len(weights)
     grad_biases: list[Array] = [np.empty(0)] * len(weights)

@@ -18,6 +18,8 @@ import numbers
 import operator
 from collections.abc import Sequence
 
+import numpy as np
+
 from autograd_core import Value
 
 Outputs = Value | Sequence[Value]
@@ -27,13 +29,13 @@ Targets = float | Sequence[float]
 def half_squared_error(y: Outputs, t: Targets) -> Value:
     """L = ½ Σᵢ (tᵢ − yᵢ)²; ∂L/∂yᵢ = yᵢ − tᵢ (lecture 001, step ①)."""
     outputs, targets = _pair(y, t, "y")
-    return 0.5 * _total([(ti - yi) ** 2 for yi, ti in zip(outputs, targets)])
+    return 0.5 * value_sum([(ti - yi) ** 2 for yi, ti in zip(outputs, targets)])
 
 
 def squared_error(y: Outputs, t: Targets) -> Value:
     """L = Σᵢ (yᵢ − tᵢ)²; ∂L/∂yᵢ = 2(yᵢ − tᵢ) (lecture 002's ‖f − y‖²)."""
     outputs, targets = _pair(y, t, "y")
-    return _total([(yi - ti) ** 2 for yi, ti in zip(outputs, targets)])
+    return value_sum([(yi - ti) ** 2 for yi, ti in zip(outputs, targets)])
 
 
 def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
@@ -52,7 +54,9 @@ def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
             terms.append(ti * pi.log())
         if ti != 1.0:
             terms.append((1.0 - ti) * (1.0 - pi).log())
-    return -_total(terms)
+    # 0 − Σ rather than −Σ: when every term is an exact 0 (p = t = 1, say), IEEE 754
+    # negation gives −0.0, which prints as a negative loss; 0 − (+0) is +0.
+    return 0.0 - value_sum(terms)
 
 
 def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
@@ -70,7 +74,7 @@ def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
     for zi, ti in zip(logits, targets):
         softplus = _softplus(zi)
         terms.append(softplus - ti * zi if ti != 0.0 else softplus)
-    return _total(terms)
+    return value_sum(terms)
 
 
 def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
@@ -95,7 +99,7 @@ def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
         raise ValueError(f"k must be a class index from 0 to {n - 1} for {n} logits, got {k!r}")
     largest = max(v.data for v in values)
     shifted = [v - largest for v in values]
-    return _total([s.exp() for s in shifted]).log() - shifted[index]
+    return value_sum([s.exp() for s in shifted]).log() - shifted[index]
 
 
 def _softplus(z: Value) -> Value:
@@ -105,8 +109,14 @@ def _softplus(z: Value) -> Value:
     return (1.0 + z.exp()).log()
 
 
-def _total(terms: list[Value]) -> Value:
-    """Σ terms without a leading ``0 +`` node (a sum of one term is that term)."""
+def value_sum(terms: Sequence[Value]) -> Value:
+    """t₁ + t₂ + … in order, without the leading ``0 +`` node that built-in ``sum()`` draws.
+
+    A sum of one term is that term itself. Shared by the losses, the regulariser and the
+    worked examples, so every sum in their drawings has the same shape.
+    """
+    if not terms:
+        raise ValueError("value_sum needs at least one Value, got an empty sequence")
     total = terms[0]
     for term in terms[1:]:
         total = total + term
@@ -129,8 +139,16 @@ def _as_value_list(y: Outputs, argument: str) -> list[Value]:
 def _pair(y: Outputs, t: Targets, argument: str) -> tuple[list[Value], list[float]]:
     """Outputs and targets as equally long lists, or a clear error."""
     outputs = _as_value_list(y, argument)
+    if isinstance(t, np.ndarray) and t.ndim == 0:
+        # np.asarray(0.5) or a[()] give one; NumPy treats it as a scalar, and so do we.
+        t = t.item()
     if isinstance(t, numbers.Real) and not isinstance(t, bool):
         targets_in = [t]
+    elif isinstance(t, np.ndarray) and t.ndim > 1:
+        raise TypeError(
+            f"t must be a number or a 1-D sequence of numbers, got a {t.ndim}-D array of "
+            f"shape {t.shape}"
+        )
     elif isinstance(t, (str, bytes, Value)) or not hasattr(t, "__len__"):
         raise TypeError(f"t must be a number or a sequence of numbers, got {type(t).__name__}")
     else:

@@ -71,8 +71,7 @@ class Neuron(Module):
     ) -> None:
         _check_count(nin, "nin")
         check_activation(activation)
-        check_init(init)
-        row = initial_weights(init, 1, nin, generator(seed))[0]
+        row = initial_weights(init, 1, nin, generator(seed))[0]  # checks init
         self._set(row, 0.0, activation)
 
     @classmethod
@@ -148,8 +147,7 @@ class Layer(Module):
         _check_count(nin, "nin")
         _check_count(nout, "nout")
         check_activation(activation)
-        check_init(init)
-        weights = initial_weights(init, nout, nin, generator(seed))
+        weights = initial_weights(init, nout, nin, generator(seed))  # checks init
         self._set(weights, np.zeros(nout), activation)
 
     @classmethod
@@ -346,10 +344,9 @@ class MLP(Module):
         return f"MLP({widths}, {self.activation} hidden, {self.output_activation} output)"
 
 
-def _check_count(n: object, name: str) -> int:
+def _check_count(n: object, name: str) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return int(n)
 
 
 def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
@@ -358,10 +355,16 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
     Converting once here (not in every neuron) gives each input a single node that all
     neurons of the first layer share, as in the lectures' pictures.
     """
-    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
-        raise TypeError(
-            f"{who} input must be a sequence of {nin} numbers or Values, got {type(x).__name__}"
-        )
+    accepted = (
+        f"{who} input must be a sequence of {nin} numbers or Values (a list, a tuple or a "
+        "1-D NumPy array)"
+    )
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise TypeError(f"{accepted}, got a {x.ndim}-D numpy.ndarray of shape {x.shape}")
+    # Sets and dicts have a length too, but no order to match inputs x1, x2, … against.
+    elif isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(f"{accepted}, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} expected {nin} inputs, got {len(x)}")
     inputs = []

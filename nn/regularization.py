@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from autograd_core import Value
-from nn.losses import _total
+from nn.losses import value_sum
 from nn.module import Module
 
 
@@ -38,4 +38,4 @@ def l2_penalty(model: Module | Iterable[Value]) -> Value:
                 )
     if not weights:
         raise ValueError("l2_penalty: there are no weights to penalise")
-    return _total([w**2 for w in weights])
+    return value_sum([w**2 for w in weights])

@@ -19,6 +19,7 @@ import numpy as np
 
 from autograd_core import Value
 from nn.init import Seed, generator
+from nn.losses import value_sum
 from nn.module import MLP
 from nn.optim import Optimizer
 from nn.regularization import l2_penalty
@@ -140,10 +141,7 @@ def accuracy(
 
 
 def _total_loss(model: MLP, loss: LossFunction, rows: list[list[float]], targets: list) -> Value:
-    total = loss(model(rows[0]), targets[0])
-    for row, target in zip(rows[1:], targets[1:]):
-        total = total + loss(model(row), target)
-    return total
+    return value_sum([loss(model(row), target) for row, target in zip(rows, targets)])
 
 
 def _check_int(n: object, name: str, minimum: int) -> int:

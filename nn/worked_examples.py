@@ -31,6 +31,7 @@ import numpy as np
 
 from autograd_core import Value
 from nn import formulas
+from nn.losses import value_sum
 
 ENGINE_RTOL = 1e-9
 ENGINE_ATOL = 1e-12
@@ -257,15 +258,7 @@ def _value_matrix(
 def _matrix_times(W: list[list[Value]], v: Sequence[Value | float]) -> list[Value]:
     """W v for a matrix of Values, each entry summed in input order: w₁v₁ + w₂v₂ + …"""
     products = [[w * x for w, x in zip(row, v)] for row in W]
-    return [_total(row) for row in products]
-
-
-def _total(values: Sequence[Value]) -> Value:
-    """v₁ + v₂ + … without the extra ``0 +`` node that ``sum()`` would draw."""
-    total = values[0]
-    for value in values[1:]:
-        total = total + value
-    return total
+    return [value_sum(row) for row in products]
 
 
 def _columns(X: Array) -> list[list[float]]:
@@ -314,7 +307,7 @@ def _mlp_example(
             loss = engine_loss(out, i - 1)
             loss.label = loss_label.format(i=i)
             losses.append(loss)
-        total = _total(losses)
+        total = value_sum(losses)
         total.label = total_label
         return total, leaves
 
@@ -364,15 +357,28 @@ def bias_trick_example() -> WorkedExample:
     )
 
 
+def two_step_numbers() -> tuple[list[Array], list[Array], Array, Array]:
+    """001's 2-2-1 network as ``(weights, biases, X, T)``, fresh arrays on every call.
+
+    W(1) = [[0.5, −0.25], [0.75, 1]], b(1) = (0.1, −0.2), W(2) = [[1.5, −0.5]],
+    b(2) = 0.3; X is the column x = (1, −2) and T the target t = 1. A notebook working the
+    example step by step takes its numbers from here, so they stay those of
+    :func:`two_step_example`.
+    """
+    weights = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
+    biases = [np.array([0.1, -0.2]), np.array([0.3])]
+    return weights, biases, np.array([[1.0], [-2.0]]), np.array([[1.0]])
+
+
 def two_step_example() -> WorkedExample:
     """001: the 2-2-1 network (ReLU hidden, linear output, J = ½(t − y)²), 9 derivatives."""
     from nn import half_squared_error
 
-    X, T = np.array([[1.0], [-2.0]]), np.array([[1.0]])
+    weights, biases, X, T = two_step_numbers()
     return _mlp_example(
         sizes=(2, 2, 1),
-        weights=[np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])],
-        biases=[np.array([0.1, -0.2]), np.array([0.3])],
+        weights=weights,
+        biases=biases,
         hidden="relu",
         output="linear",
         X=X,
@@ -437,8 +443,9 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
 
     def forward(theta: Array) -> Array:
         (W1_, W2_), _ = unflatten_layers(theta, sizes, biases=False)
-        z = W2_ @ formulas.ACTIVATIONS["sigmoid"][0](W1_ @ X)
-        return formulas.ACTIVATIONS["sigmoid"][0](z) if sigmoid_output else z
+        sigmoid = formulas.ACTIVATION_FUNCTION_AND_DERIVATIVE["sigmoid"][0]
+        z = W2_ @ sigmoid(W1_ @ X)
+        return sigmoid(z) if sigmoid_output else z
 
     def numpy_loss(theta: Array) -> float:
         return float(np.sum((forward(theta) - Y) ** 2))
@@ -466,7 +473,7 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
             loss = squared_error(y_hat, y)
             loss.label = f"L({i})"
             losses.append(loss)
-        total = _total(losses)
+        total = value_sum(losses)
         total.label = "L"
         return total, [w for row in W1_values + W2_values for w in row]
 

@@ -400,3 +400,73 @@ def test_softmax_gradients_equal_engine_and_finite_differences(network):
 def test_softmax_rejects_labels_out_of_range():
     with pytest.raises(ValueError, match=r"labels must lie in 0 … 2"):
         F.softmax_cross_entropy_gradients([np.ones((3, 2))], [np.zeros(3)], np.ones(2), [3], "relu")
+
+
+# == targets and labels must match the output's shape exactly ==================================
+
+# Batches of two examples whose targets hold one column: NumPy would broadcast that column
+# over both examples, so each function must refuse it instead.
+X_PAIR = np.array([[1.0, 0.5], [-2.0, 1.5]])
+ONE_COLUMN = np.array([[1.0]])
+W1_NOBIAS = np.array([[0.6, -0.4], [-0.2, 0.9], [0.5, 0.3]])
+W2_NOBIAS = np.array([[0.8, -0.5, 0.3]])
+W_SIGMOID = [np.array([[0.4, -0.6], [0.7, 0.2]]), np.array([[1.1, -0.7]])]
+B_SIGMOID = [np.array([0.1, -0.2]), np.array([0.15])]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda T: F.two_step_gradients(W_001, B_001, X_PAIR, T, ["relu", "linear"]),
+        lambda T: list(F.two_step_backward_steps(W_001, B_001, X_PAIR, T, ["relu", "linear"])),
+        lambda T: F.two_step_first_layer_weight_gradient_as_printed(
+            W_001, B_001, X_PAIR, T, ["relu", "linear"]
+        ),
+        lambda T: F.bce_last_layer_gradient(W_SIGMOID, B_SIGMOID, X_PAIR, T),
+        lambda T: F.bce_last_layer_gradient_as_printed(W_SIGMOID, B_SIGMOID, X_PAIR, T),
+        lambda T: F.bce_sigmoid_network_gradients(W_SIGMOID, B_SIGMOID, X_PAIR, T),
+        lambda T: F.sigmoid_output_squared_error_gradients(W1_NOBIAS, W2_NOBIAS, X_PAIR, T),
+        lambda T: F.sigmoid_output_squared_error_first_layer_gradient_as_printed(
+            W1_NOBIAS, W2_NOBIAS, X_PAIR, T
+        ),
+        lambda T: F.linear_output_squared_error_gradients(W1_NOBIAS, W2_NOBIAS, X_PAIR, T),
+    ],
+    ids=[
+        "two_step_gradients",
+        "two_step_backward_steps",
+        "step_four_as_printed",
+        "bce_last_layer",
+        "bce_last_layer_as_printed",
+        "bce_network",
+        "sigmoid_output_squared_error",
+        "sigmoid_output_first_layer_as_printed",
+        "linear_output_squared_error",
+    ],
+)
+def test_one_target_column_is_not_spread_over_a_batch(call):
+    # Every network here has one output and the batch has two examples: expected (1, 2).
+    with pytest.raises(ValueError, match=r"has shape \(1, 1\), expected \(1, 2\)"):
+        call(ONE_COLUMN)
+    with pytest.raises(ValueError, match=r"has shape \(2,\), expected \(1, 2\)"):
+        call(np.array([1.0, 0.0]))  # 1-D is one example with two outputs, not two examples
+    call(np.array([[1.0, 0.0]]))  # the right shape is accepted
+
+
+def test_step_one_needs_equal_shapes():
+    y = np.array([[1.95, 0.5]])
+    for function in (
+        F.half_squared_error_output_gradient,
+        F.half_squared_error_output_gradient_as_printed,
+    ):
+        with pytest.raises(ValueError, match=r"T has shape \(1, 1\), expected \(1, 2\)"):
+            function(y, np.array([[1.0]]))
+
+
+def test_softmax_needs_one_label_per_example():
+    weights, biases = [np.ones((3, 2))], [np.zeros(3)]
+    with pytest.raises(ValueError, match=r"labels has shape \(1,\), expected \(2,\)"):
+        F.softmax_cross_entropy_gradients(weights, biases, X_PAIR, [1], "relu")
+    with pytest.raises(ValueError, match=r"labels has shape \(3,\), expected \(2,\)"):
+        F.softmax_cross_entropy_gradients(weights, biases, X_PAIR, [1, 0, 2], "relu")
+    with pytest.raises(ValueError, match=r"labels has shape \(\), expected \(2,\)"):
+        F.softmax_cross_entropy_gradients(weights, biases, X_PAIR, 1, "relu")

@@ -17,6 +17,7 @@ from nn import (
     softmax_cross_entropy,
     squared_error,
 )
+from nn.losses import value_sum
 
 
 def values(numbers):
@@ -51,6 +52,16 @@ def test_a_single_value_and_a_single_number_work():
     assert half_squared_error(y, 1.0).data == 2.0
     assert squared_error(y, [1]).data == 4.0
     assert squared_error(y, np.float64(1.0)).data == 4.0
+
+
+@pytest.mark.parametrize(
+    "loss", [half_squared_error, squared_error, binary_cross_entropy_with_logits]
+)
+def test_a_zero_dimensional_array_target_is_a_number(loss):
+    # NumPy treats a 0-d array as a scalar, so the loss must equal the one with a float.
+    y = Value(0.75)
+    assert loss(y, np.asarray(0.5)).data == loss(y, 0.5).data
+    assert squared_error(y, np.asarray(0.5)).data == 0.0625  # (0.75 − 0.5)², by hand
 
 
 # -- binary cross-entropy ------------------------------------------------------------------------
@@ -91,6 +102,13 @@ def test_binary_cross_entropy_near_zero_and_one():
     loss = binary_cross_entropy(p, 1)
     loss.backward()
     assert loss.data == 0.0 and p.grad == -1.0
+
+
+@pytest.mark.parametrize(("p", "t"), [(1.0, 1), (0.0, 0), ([1.0, 0.0], [1, 0])])
+def test_binary_cross_entropy_of_a_perfect_prediction_is_plus_zero(p, t):
+    loss = binary_cross_entropy(values(p) if isinstance(p, list) else Value(p), t)
+    # −0.0 == 0.0 is True, so only the sign bit tells them apart.
+    assert loss.data == 0.0 and math.copysign(1.0, loss.data) == 1.0
 
 
 def test_binary_cross_entropy_with_logits_equals_bce_of_the_sigmoid():
@@ -216,6 +234,10 @@ def test_outputs_and_targets_of_the_wrong_type_raise(loss):
         loss(Value(0.5), "1")
     with pytest.raises(TypeError, match=r"t\[0\] must be a real number"):
         loss(Value(0.5), [True])
+    with pytest.raises(TypeError, match="t must be a number or a sequence of numbers, got bool"):
+        loss(Value(0.5), np.asarray(True))
+    with pytest.raises(TypeError, match=r"got a 2-D array of shape \(1, 1\)"):
+        loss(Value(0.5), np.array([[1.0]]))
 
 
 @pytest.mark.parametrize("loss", [binary_cross_entropy, binary_cross_entropy_with_logits])
@@ -236,3 +258,21 @@ def test_softmax_cross_entropy_accepts_numpy_integers_and_rejects_no_logits():
     )
     with pytest.raises(ValueError, match="logits is empty"):
         softmax_cross_entropy([], 0)
+
+
+# -- the shared sum ----------------------------------------------------------------------------
+
+
+def test_value_sum_adds_in_order_without_a_zero_node():
+    a, b, c = Value(1.5, label="a"), Value(-4.0, label="b"), Value(0.25, label="c")
+    total = value_sum([a, b, c])
+    assert total.data == -2.25  # 1.5 − 4 + 0.25
+    # ((a + b) + c): the leaves are exactly a, b, c, with no 0 start value.
+    assert total.op == "+" and total.inputs[1] is c
+    assert total.inputs[0].inputs == (a, b)
+    assert value_sum([a]) is a
+
+
+def test_value_sum_of_nothing_raises():
+    with pytest.raises(ValueError, match="at least one Value, got an empty sequence"):
+        value_sum([])

@@ -1,6 +1,7 @@
 """Module, Neuron, Layer and MLP: structure, names, arrays, seeding and bad input."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -268,9 +269,17 @@ def test_an_unknown_activation_raises_listing_the_choices(build):
         assert repr(name) in str(error.value)
 
 
-def test_an_unknown_init_raises_listing_the_choices():
-    with pytest.raises(ValueError, match="'he', 'xavier', 'uniform'"):
-        MLP(2, [1], init="glorot")
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: MLP(2, [1], init="glorot"),
+        lambda: Layer(2, 3, init="glorot"),
+        lambda: Neuron(2, init="glorot"),
+    ],
+)
+def test_an_unknown_init_raises_listing_the_choices(build):
+    with pytest.raises(ValueError, match=r"unknown init 'glorot': .*'he', 'xavier', 'uniform'"):
+        build()
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
@@ -304,10 +313,36 @@ def test_a_wrong_input_length_says_expected_and_got():
         Neuron(2, seed=0)([])
 
 
-@pytest.mark.parametrize("x", [1.0, Value(1.0), "ab", None])
-def test_an_input_that_is_not_a_sequence_raises_type_error(x):
-    with pytest.raises(TypeError, match="sequence of 2 numbers or Values"):
+@pytest.mark.parametrize(
+    ("x", "received"),
+    [
+        (1.0, "float"),
+        (Value(1.0), "Value"),
+        ("ab", "str"),
+        (b"ab", "bytes"),
+        (None, "NoneType"),
+        ({1.0: 0, 2.0: 0}, "dict"),
+        ({1.0, 2.0}, "set"),
+        (frozenset({1.0, 2.0}), "frozenset"),
+        (np.ones((1, 2)), r"a 2-D numpy.ndarray of shape \(1, 2\)"),
+        (np.ones((2, 1)), r"a 2-D numpy.ndarray of shape \(2, 1\)"),
+        (np.float64(1.0), "float64"),
+    ],
+)
+def test_an_input_that_is_not_a_sequence_raises_type_error(x, received):
+    with pytest.raises(TypeError, match="sequence of 2 numbers or Values") as error:
         MLP(2, [1], seed=0)(x)
+    assert "a list, a tuple or a 1-D NumPy array" in str(error.value)
+    assert re.search(f"got {received}$", str(error.value))
+
+
+@pytest.mark.parametrize(
+    "x", [[1.0, 2.0], (1.0, 2.0), np.array([1.0, 2.0]), range(1, 3), [Value(1.0), 2]]
+)
+def test_an_input_sequence_or_1d_array_is_accepted(x):
+    # Weights 1 and 10, bias 0: the output is x1 + 10·x2 = 21 for every form of (1, 2).
+    model = MLP.from_arrays([[[1.0, 10.0]]], [[0.0]])
+    assert model(x).data == 21.0
 
 
 def test_an_input_element_that_is_not_a_number_raises_type_error():

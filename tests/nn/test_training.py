@@ -140,9 +140,24 @@ def test_accuracy_thresholds_one_output_and_takes_the_argmax_of_several():
     assert accuracy(model, [[0.0, 3.0, 1.0], [5.0, 0.0, 0.0]], [1, 2]) == 0.5
 
 
-def test_epoch_report_fields():
-    report = EpochReport(epoch=3, epochs=10, loss=0.25)
-    assert (report.epoch, report.epochs, report.loss) == (3, 10, 0.25)
+def test_the_callback_gets_each_epochs_number_count_and_mean_loss():
+    model = MLP.from_arrays([[[1.0, 0.0]]], [[0.0]])  # output = x1
+    X, y = [[1.0, 0.0], [3.0, 0.0]], [0.0, 1.0]
+    reports = []
+    # lr = 0 keeps the weights, so every epoch's loss is the same hand-computed number:
+    # ½(0 − 1)² = 0.5 and ½(1 − 3)² = 2, whose mean over the two batches of one is 1.25.
+    train(
+        model,
+        X,
+        y,
+        loss=half_squared_error,
+        optimizer=SGD(model.parameters(), lr=0.0),
+        epochs=3,
+        batch_size=1,
+        seed=0,
+        callback=reports.append,
+    )
+    assert reports == [EpochReport(epoch=k, epochs=3, loss=1.25) for k in (1, 2, 3)]
 
 
 @pytest.mark.parametrize(

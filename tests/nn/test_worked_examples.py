@@ -59,6 +59,20 @@ def test_001_has_nine_derivatives_and_the_hand_values(comparisons):
     assert rows["b1[2]"].symbol == "w(1)₂,₀"
 
 
+def test_001s_numbers_are_the_examples_and_fresh_on_each_call():
+    weights, biases, X, T = W.two_step_numbers()
+    # The network test_formulas works out by hand (W_001, B_001, x = (1, −2), t = 1).
+    np.testing.assert_array_equal(weights[0], [[0.5, -0.25], [0.75, 1.0]])
+    np.testing.assert_array_equal(weights[1], [[1.5, -0.5]])
+    np.testing.assert_array_equal(biases[0], [0.1, -0.2])
+    np.testing.assert_array_equal(biases[1], [0.3])
+    np.testing.assert_array_equal(X, [[1.0], [-2.0]])
+    np.testing.assert_array_equal(T, [[1.0]])
+    np.testing.assert_array_equal(W.two_step_example().theta, W.flatten_layers(weights, biases))
+    weights[0][0, 0] = 99.0  # a caller's edit must not reach the next caller
+    assert W.two_step_numbers()[0][0][0, 0] == 0.5
+
+
 def test_square_chain_is_four_x_cubed_by_hand(comparisons):
     (row,) = comparisons["002-square-chain"].rows
     assert W.CHAIN_X == 1.5
