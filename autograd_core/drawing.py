@@ -115,12 +115,16 @@ def escape_label(text: str) -> str:
 
 
 def operation_text(op: str) -> str:
-    """How an operation reads in the drawing: "*" as "×", "**2" as "x²", "affine" as Σ."""
+    """How an operation reads in the drawing: "*" as "×", "**2" as "(·)²", "affine" as Σ.
+
+    A power is written on a blank, "(·)²", not "x²": the oval squares whatever comes in,
+    and in y = x², z = y² the second one squares y.
+    """
     if op.startswith("**"):
         exponent = op[2:]
-        if re.fullmatch(r"-?\d{1,3}", exponent):  # x², x⁻¹; Unicode has no superscript "."
-            return "x" + exponent.translate(_SUPERSCRIPTS)
-        return f"x^{exponent}"
+        if re.fullmatch(r"-?\d{1,3}", exponent):  # (·)², (·)⁻¹; Unicode has no superscript "."
+            return "(·)" + exponent.translate(_SUPERSCRIPTS)
+        return f"(·)^{exponent}"
     return _OPERATION_TEXT.get(op, op)
 
 

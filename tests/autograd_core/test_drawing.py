@@ -259,11 +259,11 @@ def test_digits_is_configurable_and_inf_and_nan_are_drawn():
         ("*", "×"),
         ("/", "÷"),
         ("-", "−"),
-        ("**2", "x²"),
-        ("**-1", "x⁻¹"),
-        ("**0.5", "x^0.5"),
-        ("**10", "x¹⁰"),
-        ("**1e+300", "x^1e+300"),
+        ("**2", "(·)²"),
+        ("**-1", "(·)⁻¹"),
+        ("**0.5", "(·)^0.5"),
+        ("**10", "(·)¹⁰"),
+        ("**1e+300", "(·)^1e+300"),
         ("affine", "b + Σ w·h"),
         ("sigmoid", "σ"),
         ("something-new", "something-new"),
@@ -276,7 +276,7 @@ def test_operations_read_as_mathematics(op, text):
 def test_affine_and_power_nodes_in_a_drawing():
     w, h, b = Value(2.0, label="w"), Value(3.0, label="h"), Value(1.0, label="b")
     y = affine([w], [h], b) ** 2
-    assert sorted(operation_nodes(draw_graph(y).source).values()) == ["b + Σ w·h", "x²"]
+    assert sorted(operation_nodes(draw_graph(y).source).values()) == ["(·)²", "b + Σ w·h"]
 
 
 # -- edge labels: the chain rule --
