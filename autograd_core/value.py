@@ -63,6 +63,8 @@ def _operand(other: object, operator: str) -> Value:
     """Wrap a number as a leaf Value; reject anything that is not a Value or a real number."""
     if isinstance(other, Value):
         return other
+    if type(other) is float:  # the usual constant; skips the slower check for any real number
+        return _node(other, (), "", None)
     if isinstance(other, (bool, np.bool_)) or not isinstance(other, numbers.Real):
         raise TypeError(
             f"unsupported operand for {operator}: Value and {type(other).__name__}; "
