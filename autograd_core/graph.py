@@ -62,35 +62,34 @@ def backward(root: Value) -> None:
     """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``).
 
     The walk is the one :func:`backward_steps` takes, in the same order, so both leave the
-    same floats. Its scratch space is two slots of every node rather than a set and a
-    dictionary: ``_in_pass`` (collected by this pass) and ``_adjoint`` (the shares received
-    so far). A set or dictionary holding every node of a large graph costs a cache miss
-    per look-up, which made it the largest part of the time per node. Every pass returns
-    both slots to False and 0, so they are blank before each pass; if a pass is interrupted
-    (an exception, Ctrl-C in a notebook), they are reset before the exception travels on.
+    same floats. Its scratch space is one slot of every node, ``_adjoint``, rather than a
+    set of the nodes seen and a dictionary of their adjoints: a set or dictionary holding
+    every node of a large graph costs a cache miss per look-up, which made it the largest
+    part of the time per node. Between passes ``_adjoint`` is None; collecting a node for
+    this pass sets it to 0.0 (which also marks the node as collected), its consumers add
+    their shares to it, and the walk reads it and puts None back. If a pass is interrupted
+    (an exception, Ctrl-C in a notebook), every collected node gets None back before the
+    exception travels on.
     """
     nodes = [root]
     try:
-        root._in_pass = True
-        for node in nodes:
-            for child in node.inputs:
-                if not child._in_pass:
-                    nodes.append(child)  # listed before marked: a reset then finds it
-                    child._in_pass = True
-        nodes.sort(key=_creation_number, reverse=True)
         root._adjoint = 1.0
         for node in nodes:
+            for child in node.inputs:
+                if child._adjoint is None:
+                    nodes.append(child)  # listed before marked: a reset then finds it
+                    child._adjoint = 0.0
+        nodes.sort(key=_creation_number, reverse=True)
+        for node in nodes:
             g = node._adjoint  # complete: every consumer is newer and has passed its share
-            node._adjoint = 0.0
-            node._in_pass = False
+            node._adjoint = None
             node.grad += g
             node._grad_computed = True
             if node.inputs:
                 node._backward(node, g)
     except BaseException:
         for node in nodes:
-            node._in_pass = False
-            node._adjoint = 0.0
+            node._adjoint = None
         raise
 
 

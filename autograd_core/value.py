@@ -85,8 +85,7 @@ def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -
     out.inputs = inputs
     out._backward = rule
     out._grad_computed = False
-    out._in_pass = False
-    out._adjoint = 0.0
+    out._adjoint = None
     out._number = _next_number()
     return out
 
@@ -99,9 +98,9 @@ class Value:
     gradient back to those inputs.
     """
 
-    # _in_pass and _adjoint are backward()'s scratch space (see graph.backward): False and
-    # 0 between passes, so a pass needs no dictionary of every node. _number is the
-    # creation number that orders the walk.
+    # _adjoint is backward()'s scratch space (see graph.backward): None between passes, the
+    # running sum of shares during one, so a pass needs no dictionary of every node.
+    # _number is the creation number that orders the walk.
     __slots__ = (
         "data",
         "grad",
@@ -110,7 +109,6 @@ class Value:
         "inputs",
         "_backward",
         "_grad_computed",
-        "_in_pass",
         "_adjoint",
         "_number",
     )
@@ -133,8 +131,7 @@ class Value:
         self.inputs = ()
         self._backward = None
         self._grad_computed = False
-        self._in_pass = False
-        self._adjoint = 0.0
+        self._adjoint = None
         self._number = _next_number()
 
     def __setstate__(self, state: tuple[None, dict[str, object]]) -> None:
@@ -147,8 +144,7 @@ class Value:
         _, slots = state
         for name, value in slots.items():
             object.__setattr__(self, name, value)
-        self._in_pass = False
-        self._adjoint = 0.0
+        self._adjoint = None
         self._number = _next_number()
 
     @property
