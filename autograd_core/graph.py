@@ -6,8 +6,8 @@ a short one, and the interpreter's recursion limit is never touched.
 The order comes from the nodes themselves. Every Value gets a creation number from one
 counter when it is made, and a node can only be made from inputs that already exist, so
 numbers rise along every edge: listing a graph's nodes by number puts each after all of
-its inputs. Finding that order therefore needs no graph search, only a sweep that collects
-the nodes and one sort (which runs in C).
+its inputs. A search over the edges is still needed to find which nodes belong to the
+graph, but not to order them: that is one sort by number (which runs in C).
 
 Backward walks the nodes newest first. When it reaches a node u, every node that consumes
 u is newer and has already passed its share back, so u's adjoint ∂root/∂u is complete: it
@@ -21,11 +21,15 @@ derivative everywhere, interior nodes and the root included.
 Why not a depth-first search or Kahn's algorithm, which find an order from the edges: in
 CPython their bookkeeping (a stack entry per visit, or a countdown per edge) cost more per
 node than the backward rules themselves; the creation number is one counter step per node.
+One consequence: the order follows when nodes were made, so two graphs of the same shape
+built in a different order (a copy, say) are walked, stepped and drawn in different orders,
+and their sums may differ in the last bit.
 """
 
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +38,10 @@ if TYPE_CHECKING:
     from autograd_core.value import Value
 
 _creation_number = operator.attrgetter("_number")
+
+# Passes keep their scratch in the nodes, so two passes at once (threads training models
+# that share a Value) would mix their sums; they take turns instead.
+_one_pass_at_a_time = threading.Lock()
 
 
 def graph_nodes(root: Value) -> list[Value]:
@@ -69,8 +77,14 @@ def backward(root: Value) -> None:
     this pass sets it to 0.0 (which also marks the node as collected), its consumers add
     their shares to it, and the walk reads it and puts None back. If a pass is interrupted
     (an exception, Ctrl-C in a notebook), every collected node gets None back before the
-    exception travels on.
+    exception travels on. Passes in different threads take turns, since a node two graphs
+    share has one scratch slot.
     """
+    with _one_pass_at_a_time:
+        _backward_pass(root)
+
+
+def _backward_pass(root: Value) -> None:
     nodes = [root]
     try:
         root._adjoint = 1.0
@@ -136,10 +150,9 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Perform ``root.backward()`` one node at a time, yielding after each local step.
 
     Nodes come in the order backward visits them, the reverse of ``topological_order``,
-    ``root`` first. ``.grad`` is live: when a step
-    is yielded, that node and every node before it hold their final gradients, so a
-    notebook can draw the graph between steps. Consumed to the end, it leaves exactly what
-    ``root.backward()`` leaves.
+    ``root`` first. ``.grad`` is live: when a step is yielded, that node and every node
+    before it hold their final gradients, so a notebook can draw the graph between steps.
+    Consumed to the end, it leaves exactly what ``root.backward()`` leaves.
     """
     order = topological_order(root)
     order.reverse()

@@ -34,6 +34,8 @@ import numpy as np
 from autograd_core import ieee
 from autograd_core.graph import backward as _run_backward
 
+# A rule is called with the node it belongs to, or a stand-in with the same data and inputs
+# (graph.shares_to_inputs), and the upstream gradient.
 BackwardRule = Callable[["Value", float], None]
 
 # Creation numbers: 0, 1, 2, … in the order nodes are made (a C-level counter, so cheap).
@@ -75,8 +77,12 @@ def _operand(other: object, operator: str) -> Value:
     return _node(_real_to_float(other), (), "", None)
 
 
-def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule) -> Value:
-    """Build an interior node without re-validating ``data`` (it is already a float)."""
+def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule | None) -> Value:
+    """Build a node without re-validating ``data`` (it is already a float).
+
+    Operations build their results here, and ``_operand`` its constant leaves (no inputs,
+    no rule).
+    """
     out = object.__new__(Value)
     out.data = data
     out.grad = 0.0
@@ -134,18 +140,28 @@ class Value:
         self._adjoint = None
         self._number = _next_number()
 
-    def __setstate__(self, state: tuple[None, dict[str, object]]) -> None:
-        """Restore a copied or unpickled node under a new creation number.
+    def __reduce__(self) -> tuple[object, ...]:
+        """How copy and pickle rebuild a node: from its inputs, made again first.
 
-        copy and pickle rebuild a node's inputs before the node itself, so fresh numbers
-        keep rising along every edge, even for a graph pickled in another process whose
-        old numbers mean nothing here.
+        The inputs travel as arguments of the rebuild, so they always exist before the node
+        does and the rebuilt node gets a newer creation number than theirs, even for a
+        graph pickled in another process whose numbers mean nothing here. The attributes a
+        subclass adds come back afterwards.
         """
-        _, slots = state
-        for name, value in slots.items():
-            object.__setattr__(self, name, value)
-        self._adjoint = None
-        self._number = _next_number()
+        return (
+            _rebuild,
+            (
+                type(self),
+                self.data,
+                self._label,
+                self.inputs,
+                self.op,
+                self._backward,
+                self.grad,
+                self._grad_computed,
+            ),
+            getattr(self, "__dict__", None) or None,
+        )
 
     @property
     def label(self) -> str:
@@ -255,6 +271,24 @@ class Value:
         Gradients accumulate across calls, as in PyTorch: zero them between steps.
         """
         _run_backward(self)
+
+
+def _rebuild(
+    cls: type[Value],
+    data: float,
+    label: str,
+    inputs: tuple[Value, ...],
+    op: str,
+    rule: BackwardRule | None,
+    grad: float,
+    grad_computed: bool,
+) -> Value:
+    """A copied or unpickled node (see ``Value.__reduce__``), numbered now."""
+    node = object.__new__(cls)
+    Value.__init__(node, data, label)
+    node.inputs, node.op, node._backward = inputs, op, rule
+    node.grad, node._grad_computed = grad, grad_computed
+    return node
 
 
 def _format_exponent(p: float) -> str:

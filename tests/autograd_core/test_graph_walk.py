@@ -194,3 +194,56 @@ def test_a_graph_pickled_in_another_process_gets_fresh_creation_numbers():
     x = f.inputs[0].inputs[0]
     # g = 3·tanh(x²): ∂g/∂x = 3·(1 − tanh²(4))·2x at x = 2.
     assert math.isclose(x.grad, 3.0 * (1.0 - math.tanh(4.0) ** 2) * 4.0, rel_tol=1e-12)
+
+
+class Parameter(Value):
+    """A user's subclass with attributes of its own (it has a __dict__)."""
+
+
+def test_a_copied_subclass_keeps_its_attributes_and_its_consumers_stay_newer():
+    import copy
+    import pickle
+
+    w = Parameter(2.0, label="w")
+    z = w * 3.0
+    w.consumer = z  # the subclass's own state reaches z before z is copied as a node
+    for w2, z2 in (copy.deepcopy([w, z]), pickle.loads(pickle.dumps([w, z]))):
+        assert type(w2) is Parameter and w2.consumer is z2 and w2.label == "w"
+        z2.backward()
+        assert (w2.grad, z2.grad) == (3.0, 1.0)  # ∂(3w)/∂w = 3
+    shallow = copy.copy(w)
+    assert shallow.consumer is z and shallow.data == 2.0
+
+
+def test_backward_in_two_threads_on_graphs_sharing_a_leaf():
+    import threading
+
+    w = Value(0.5)
+    errors = []
+
+    def train():
+        try:
+            for _ in range(100):
+                v = w
+                for _ in range(50):
+                    v = v * 1.01 + w * 0.001
+                v.backward()
+        except Exception as error:  # a thread's exception would otherwise go unnoticed
+            errors.append(error)
+
+    threads = [threading.Thread(target=train) for _ in range(2)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # in this test only: switch threads often, inside passes
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    # v_k = 1.01 v_(k−1) + 0.001 w with v_0 = w: dv_k/dw = 1.01 dv_(k−1)/dw + 0.001, from 1.
+    derivative = 1.0
+    for _ in range(50):
+        derivative = 1.01 * derivative + 0.001
+    assert math.isclose(w.grad, 200 * derivative, rel_tol=1e-12)
