@@ -213,6 +213,20 @@ def w2_floats(depth: int) -> tuple[float, float]:
     return time.process_time() - start, grad
 
 
+def w2_phases(depth: int) -> dict[str, tuple[float, float]]:
+    """This engine's chain of ``depth`` steps, forward and backward timed apart (ns/node),
+    with the collector on and off: where W2's time goes (see benchmarks/README.md)."""
+    phases = {}
+    for label, gc_enabled in (("on", True), ("off", False)):
+        settle()
+        forward, (x, v) = cpu_seconds(lambda: w2_chain(Value, depth), gc_enabled)
+        backward, _ = cpu_seconds(v.backward, gc_enabled)
+        nodes = 4 * depth + 1
+        phases[label] = (forward / nodes * 1e9, backward / nodes * 1e9)
+        del x, v
+    return phases
+
+
 def deepest_surviving(value_type: type, failing_depth: int) -> int:
     """Bisect for the largest depth below ``failing_depth`` whose backward succeeds."""
     low, high = 0, failing_depth  # low survives (a lone leaf), high fails
@@ -245,6 +259,7 @@ def run_w2(depths: list[int], checks: Checks) -> dict:
         results[name] = (deepest, per_node)
     seconds, _ = w2_floats(depths[-1])
     results[FLOATS] = (depths[-1], seconds / (4 * depths[-1] + 1) * 1e9)
+    results["phases"] = w2_phases(depths[-1])
     return results
 
 
@@ -490,6 +505,13 @@ def main(argv: list[str] | None = None) -> int:
     deep = {name: w2[name] for name in (FLOATS, MICROGRAD, OURS)}
     cells = " | ".join(f"{d:,} deep, {ns:,.0f} ns/node" for d, ns in deep.values())
     print(f"| W2 deepest chain survived, ns/node there (fwd+bwd) | {cells} | — |")
+    cells = ", ".join(
+        f"gc {label} {fwd + bwd:,.0f} ({fwd:,.0f} + {bwd:,.0f})"
+        for label, (fwd, bwd) in w2["phases"].items()
+    )
+    print(
+        f"| W2 {OURS} alone at {w2_depths[-1]:,} deep, ns/node (fwd + bwd) | — | — | {cells} | — |"
+    )
     ratios["W3"] = w3[MICROGRAD] / w3[OURS]
     print(
         f"| W3 SGD step, ms ({w3_points} points; NumPy formulas: {w3[NUMPY]:.2f} ms) "
