@@ -11,9 +11,9 @@ Why the rule receives ``out`` instead of closing over it: a closure that capture
 node would make every node a reference cycle, which only Python's cyclic garbage collector
 can free (most of micrograd's run time goes there). Here a node points only to its inputs,
 so a graph is freed by reference counting as soon as the last reference to it goes, and
-most rules are shared module-level functions, so building a node allocates no function
-object at all. ``graph.shares_to_inputs`` runs a rule on stand-ins to read each edge's
-share apart (with ``g = 1``, the local derivatives the drawing writes on its edges).
+most rules are shared static methods, so building a node allocates no function object at
+all. ``graph.shares_to_inputs`` runs a rule on stand-ins to read each edge's share apart
+(with ``g = 1``, the local derivatives the drawing writes on its edges).
 
 Every node also gets a creation number from one counter. Inputs always exist before the
 node made from them, so numbers rise along every edge and sorting by number is a
@@ -179,30 +179,65 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     # -- primitives: forward value and local backward rule, side by side ------------------
+    # Each rule is a static method right below its operation, which hands it to the node it
+    # builds: one shared function per operation, so building a node allocates none.
 
     def __add__(self, other: Value | float) -> Value:
         """Sum z = x + y."""
         other = _operand(other, "+")
-        return _node(self.data + other.data, (self, other), "+", _add_backward)
+        return _node(self.data + other.data, (self, other), "+", Value._add_backward)
+
+    @staticmethod
+    def _add_backward(out: Value, g: float) -> None:
+        """∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1."""
+        x, y = out.inputs
+        x._adjoint += g
+        y._adjoint += g
 
     def __sub__(self, other: Value | float) -> Value:
         """Difference z = x − y (its own node, so the drawing reads as written)."""
         other = _operand(other, "-")
-        return _node(self.data - other.data, (self, other), "-", _sub_backward)
+        return _node(self.data - other.data, (self, other), "-", Value._sub_backward)
+
+    @staticmethod
+    def _sub_backward(out: Value, g: float) -> None:
+        """∂(x − y)/∂x = 1, ∂(x − y)/∂y = −1."""
+        x, y = out.inputs
+        x._adjoint += g
+        y._adjoint -= g
 
     def __mul__(self, other: Value | float) -> Value:
         """Product z = x·y."""
         other = _operand(other, "*")
-        return _node(self.data * other.data, (self, other), "*", _mul_backward)
+        return _node(self.data * other.data, (self, other), "*", Value._mul_backward)
+
+    @staticmethod
+    def _mul_backward(out: Value, g: float) -> None:
+        """∂(xy)/∂x = y, ∂(xy)/∂y = x."""
+        x, y = out.inputs
+        x._adjoint += g * y.data
+        y._adjoint += g * x.data
 
     def __truediv__(self, other: Value | float) -> Value:
         """Quotient z = x / y (x/0 is ±inf, 0/0 is nan, as in IEEE 754)."""
         other = _operand(other, "/")
-        return _node(ieee.divide(self.data, other.data), (self, other), "/", _div_backward)
+        return _node(ieee.divide(self.data, other.data), (self, other), "/", Value._div_backward)
+
+    @staticmethod
+    def _div_backward(out: Value, g: float) -> None:
+        """∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y."""
+        x, y = out.inputs
+        x._adjoint += ieee.divide(g, y.data)
+        y._adjoint -= ieee.divide(g * out.data, y.data)
 
     def __neg__(self) -> Value:
         """Negation z = −x."""
-        return _node(-self.data, (self,), "neg", _neg_backward)
+        return _node(-self.data, (self,), "neg", Value._neg_backward)
+
+    @staticmethod
+    def _neg_backward(out: Value, g: float) -> None:
+        """∂(−x)/∂x = −1."""
+        out.inputs[0]._adjoint -= g
 
     def __pow__(self, exponent: float) -> Value:
         """Power z = x^p for a real number p (``x ** 2`` is the lectures' x²)."""
@@ -225,23 +260,52 @@ class Value:
         """ReLU(x) = max(0, x); its derivative is step(x), taken as 0 at x = 0."""
         # Written so that nan passes through, as in NumPy and PyTorch: a diverged value
         # must not turn into a harmless-looking 0.
-        return _node(0.0 if self.data <= 0.0 else self.data, (self,), "relu", _relu_backward)
+        return _node(0.0 if self.data <= 0.0 else self.data, (self,), "relu", Value._relu_backward)
+
+    @staticmethod
+    def _relu_backward(out: Value, g: float) -> None:
+        """∂ReLU(x)/∂x = step(x): 1 where x > 0, else 0."""
+        if out.data > 0.0:
+            out.inputs[0]._adjoint += g
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e^(−x)), computed so that it never overflows."""
-        return _node(ieee.sigmoid(self.data), (self,), "sigmoid", _sigmoid_backward)
+        return _node(ieee.sigmoid(self.data), (self,), "sigmoid", Value._sigmoid_backward)
+
+    @staticmethod
+    def _sigmoid_backward(out: Value, g: float) -> None:
+        """d/dx σ(x) = σ(x)(1 − σ(x))."""
+        s = out.data
+        out.inputs[0]._adjoint += g * s * (1.0 - s)
 
     def tanh(self) -> Value:
         """tanh(x)."""
-        return _node(math.tanh(self.data), (self,), "tanh", _tanh_backward)
+        return _node(math.tanh(self.data), (self,), "tanh", Value._tanh_backward)
+
+    @staticmethod
+    def _tanh_backward(out: Value, g: float) -> None:
+        """d/dx tanh(x) = 1 − tanh²(x)."""
+        t = out.data
+        out.inputs[0]._adjoint += g * (1.0 - t * t)
 
     def exp(self) -> Value:
         """eˣ (inf when it overflows)."""
-        return _node(ieee.exp(self.data), (self,), "exp", _exp_backward)
+        return _node(ieee.exp(self.data), (self,), "exp", Value._exp_backward)
+
+    @staticmethod
+    def _exp_backward(out: Value, g: float) -> None:
+        """d/dx eˣ = eˣ."""
+        out.inputs[0]._adjoint += g * out.data
 
     def log(self) -> Value:
         """Natural log ln x (−inf at 0, nan below 0)."""
-        return _node(ieee.log(self.data), (self,), "log", _log_backward)
+        return _node(ieee.log(self.data), (self,), "log", Value._log_backward)
+
+    @staticmethod
+    def _log_backward(out: Value, g: float) -> None:
+        """d/dx ln x = 1/x."""
+        (x,) = out.inputs
+        x._adjoint += ieee.divide(g, x.data)
 
     # -- reflected operators: a number on the left ------------------------------------------
 
@@ -293,71 +357,6 @@ def _rebuild(
 
 def _format_exponent(p: float) -> str:
     return str(int(p)) if p.is_integer() and abs(p) < 1e15 else repr(p)
-
-
-# Local backward rules. Each adds g·∂out/∂input to every input's adjoint, in operand order.
-
-
-def _add_backward(out: Value, g: float) -> None:
-    """∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1."""
-    x, y = out.inputs
-    x._adjoint += g
-    y._adjoint += g
-
-
-def _sub_backward(out: Value, g: float) -> None:
-    """∂(x − y)/∂x = 1, ∂(x − y)/∂y = −1."""
-    x, y = out.inputs
-    x._adjoint += g
-    y._adjoint -= g
-
-
-def _mul_backward(out: Value, g: float) -> None:
-    """∂(xy)/∂x = y, ∂(xy)/∂y = x."""
-    x, y = out.inputs
-    x._adjoint += g * y.data
-    y._adjoint += g * x.data
-
-
-def _div_backward(out: Value, g: float) -> None:
-    """∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y."""
-    x, y = out.inputs
-    x._adjoint += ieee.divide(g, y.data)
-    y._adjoint -= ieee.divide(g * out.data, y.data)
-
-
-def _neg_backward(out: Value, g: float) -> None:
-    """∂(−x)/∂x = −1."""
-    out.inputs[0]._adjoint -= g
-
-
-def _relu_backward(out: Value, g: float) -> None:
-    """∂ReLU(x)/∂x = step(x): 1 where x > 0, else 0."""
-    if out.data > 0.0:
-        out.inputs[0]._adjoint += g
-
-
-def _sigmoid_backward(out: Value, g: float) -> None:
-    """d/dx σ(x) = σ(x)(1 − σ(x))."""
-    s = out.data
-    out.inputs[0]._adjoint += g * s * (1.0 - s)
-
-
-def _tanh_backward(out: Value, g: float) -> None:
-    """d/dx tanh(x) = 1 − tanh²(x)."""
-    t = out.data
-    out.inputs[0]._adjoint += g * (1.0 - t * t)
-
-
-def _exp_backward(out: Value, g: float) -> None:
-    """d/dx eˣ = eˣ."""
-    out.inputs[0]._adjoint += g * out.data
-
-
-def _log_backward(out: Value, g: float) -> None:
-    """d/dx ln x = 1/x."""
-    (x,) = out.inputs
-    x._adjoint += ieee.divide(g, x.data)
 
 
 def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value | float) -> Value:
