@@ -77,13 +77,18 @@ def _operand(other: object, operator: str) -> Value:
     return _node(_real_to_float(other), (), "", None)
 
 
+# object.__new__ looked up once: in CPython 3.11 an attribute of a class is looked up afresh
+# on every call, and _node runs once per node.
+_new_object = object.__new__
+
+
 def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule | None) -> Value:
     """Build a node without re-validating ``data`` (it is already a float).
 
     Operations build their results here, and ``_operand`` its constant leaves (no inputs,
     no rule).
     """
-    out = object.__new__(Value)
+    out = _new_object(Value)
     out.data = data
     out.grad = 0.0
     out._label = ""
