@@ -353,7 +353,7 @@ def _rebuild(
     grad_computed: bool,
 ) -> Value:
     """A copied or unpickled node (see ``Value.__reduce__``), numbered now."""
-    node = object.__new__(cls)
+    node = _new_object(cls)
     Value.__init__(node, data, label)
     node.inputs, node.op, node._backward = inputs, op, rule
     node.grad, node._grad_computed = grad, grad_computed
@@ -397,9 +397,8 @@ _data = operator.attrgetter("data")
 
 def _affine_backward(out: Value, g: float) -> None:
     """∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ."""
-    bias, *weights_and_inputs = out.inputs
-    bias._adjoint += g
-    pairs = iter(weights_and_inputs)
-    for w, h in zip(pairs, pairs):  # (w₁, h₁), (w₂, h₂), …
+    inputs = iter(out.inputs)  # b, w₁, h₁, w₂, h₂, … with no copy of the tuple
+    next(inputs)._adjoint += g  # the bias
+    for w, h in zip(inputs, inputs):  # (w₁, h₁), (w₂, h₂), …
         w._adjoint += g * h.data
         h._adjoint += g * w.data
