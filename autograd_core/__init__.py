@@ -8,10 +8,9 @@
 6.0
 """
 
-from autograd_core.drawing import Drawing, RenderError, draw_graph
+from autograd_core.draw import Drawing, RenderError, StepThrough, draw_graph, step_through
 from autograd_core.gradcheck import GradcheckError, gradcheck, numerical_gradient
 from autograd_core.graph import BackwardStep, backward_steps, topological_order
-from autograd_core.stepping import StepThrough, step_through
 from autograd_core.value import Value, affine
 
 __version__ = "0.1.0"

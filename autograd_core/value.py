@@ -27,7 +27,7 @@ import itertools
 import math
 import numbers
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -40,6 +40,14 @@ BackwardRule = Callable[["Value", float], None]
 
 # Creation numbers: 0, 1, 2, … in the order nodes are made (a C-level counter, so cheap).
 _next_number = itertools.count().__next__
+
+# What a node is, for drawing: a leaf made with Value(...) is an input, a leaf an operator
+# made from a plain number a constant, a leaf nn made (or mark_parameters marked) a
+# parameter; every other node an intermediate result.
+INPUT = "input"
+CONSTANT = "constant"
+PARAMETER = "parameter"
+INTERMEDIATE = "intermediate"
 
 _ACCEPTED = "a real number (int, float or NumPy real scalar)"
 
@@ -98,6 +106,7 @@ def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule | 
     out._grad_computed = False
     out._adjoint = None
     out._number = _next_number()
+    out._role = CONSTANT if not inputs else INTERMEDIATE
     return out
 
 
@@ -122,6 +131,7 @@ class Value:
         "_grad_computed",
         "_adjoint",
         "_number",
+        "_role",
     )
 
     # NumPy would otherwise take over `array * value` and build an object array of Values,
@@ -144,6 +154,7 @@ class Value:
         self._grad_computed = False
         self._adjoint = None
         self._number = _next_number()
+        self._role = INPUT
 
     def __reduce__(self) -> tuple[object, ...]:
         """How copy and pickle rebuild a node: from its inputs, made again first.
@@ -164,6 +175,7 @@ class Value:
                 self._backward,
                 self.grad,
                 self._grad_computed,
+                self._role,
             ),
             getattr(self, "__dict__", None) or None,
         )
@@ -342,6 +354,19 @@ class Value:
         _run_backward(self)
 
 
+def mark_parameters(values: Iterable[Value]) -> None:
+    """Mark leaves as parameters (nn marks the weights and biases it makes)."""
+    for value in values:
+        if not isinstance(value, Value) or value.inputs:
+            raise TypeError(f"only leaf Values can be parameters, got {value!r:.60}")
+        value._role = PARAMETER
+
+
+def role(value: Value) -> str:
+    """ "input", "constant", "parameter" or "intermediate" (see :data:`INPUT` and friends)."""
+    return value._role
+
+
 def _rebuild(
     cls: type[Value],
     data: float,
@@ -351,12 +376,13 @@ def _rebuild(
     rule: BackwardRule | None,
     grad: float,
     grad_computed: bool,
+    role: str = INPUT,
 ) -> Value:
     """A copied or unpickled node (see ``Value.__reduce__``), numbered now."""
     node = _new_object(cls)
     Value.__init__(node, data, label)
     node.inputs, node.op, node._backward = inputs, op, rule
-    node.grad, node._grad_computed = grad, grad_computed
+    node.grad, node._grad_computed, node._role = grad, grad_computed, role
     return node
 
 

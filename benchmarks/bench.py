@@ -35,7 +35,7 @@ import numpy as np
 
 import nn
 from autograd_core import Value, topological_order
-from nn import formulas
+from nn.lectures import formulas
 
 try:
     import micrograd.engine

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from autograd_core import Value, affine
+from autograd_core.value import mark_parameters
 from nn.activations import activate, check_activation
 from nn.init import DEFAULT_INIT, Seed, check_init, generator, initial_weights
 
@@ -83,6 +84,7 @@ class Neuron(Module):
     def _set(self, weights: Sequence[float], bias: float, activation: str) -> None:
         self.weights = [Value(float(w)) for w in weights]
         self.bias = Value(float(bias))
+        mark_parameters([*self.weights, self.bias])
         self.activation = activation
         self._place(layer=1, row=1)
 

@@ -175,10 +175,10 @@ def test_a_real_process_shows_no_traceback(expression, tmp_path):
 
 
 def test_render_failure_is_one_line_exit_2(monkeypatch, tmp_path, capsys):
-    import autograd_core.drawing
+    import autograd_core.draw.render
 
     monkeypatch.setitem(sys.modules, "pygraphviz", None)
-    monkeypatch.setattr(autograd_core.drawing.shutil, "which", lambda name: None)
+    monkeypatch.setattr(autograd_core.draw.render.shutil, "which", lambda name: None)
     assert main([*NEURON, "-o", str(tmp_path / "n.svg")]) == 2
     captured = capsys.readouterr()
     assert "autograd-core[render]" in captured.err

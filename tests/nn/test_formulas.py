@@ -1,4 +1,4 @@
-"""The lectures' hand-derived formulas (nn.formulas) against the engine and central differences.
+"""The lectures' hand-derived formulas (nn.lectures.formulas) against the engine.
 
 Three independent routes to each gradient: the formula in NumPy, the engine through nn's
 MLP and losses, and central differences of a plain NumPy forward pass written here. The
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nn import MLP, binary_cross_entropy, half_squared_error, softmax_cross_entropy
-from nn import formulas as F
+from nn.lectures import formulas as F
 
 ENGINE = {"rtol": 1e-9, "atol": 1e-12}  # engine vs formula: the same number, other floats
 FD = {"rtol": 1e-6, "atol": 1e-7}  # central differences, h = 1e-6
@@ -102,7 +102,7 @@ networks = st.tuples(
 
 # == 001: the two-step algorithm ===============================================================
 
-# 001's 2-2-1 network as in nn.worked_examples, worked out by hand:
+# 001's 2-2-1 network as in nn.lectures.examples, worked out by hand:
 # α(1) = (0.1 + 0.5 + 0.5, −0.2 + 0.75 − 2) = (1.1, −1.45), h(1) = (1.1, 0),
 # y = 0.3 + 1.5·1.1 = 1.95, g = y − t = 0.95; ∇W(2) = 0.95·(1.1, 0) = (1.045, 0);
 # ⑤ g = W(2)ᵀ 0.95 = (1.425, −0.475); ② g ⊙ step(α(1)) = (1.425, 0);

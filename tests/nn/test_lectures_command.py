@@ -11,8 +11,8 @@ import pytest
 
 from autograd_core import drawing
 from autograd_core.cli import main
-from nn import formulas
-from nn.worked_examples import all_examples
+from nn.lectures import formulas
+from nn.lectures.examples import all_examples
 
 EXAMPLES = all_examples()
 

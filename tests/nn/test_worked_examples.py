@@ -1,12 +1,12 @@
-"""The lectures' worked examples (nn.worked_examples): three gradients per parameter agree."""
+"""The lectures' worked examples (nn.lectures.examples): three gradients per parameter agree."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nn import formulas
-from nn import worked_examples as W
+from nn.lectures import examples as W
+from nn.lectures import formulas
 
 EXAMPLES = W.all_examples()
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd_core import StepThrough, Value, draw_graph, step_through, topological_order
-from autograd_core.drawing import Drawing
+from autograd_core.draw.drawing import Drawing
 
 SECH2 = 1.0 / math.cosh(5.0) ** 2  # ∂tanh(u)/∂u at u = w·x + b = −5, by hand
 

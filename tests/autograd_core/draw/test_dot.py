@@ -13,18 +13,18 @@ from pathlib import Path
 
 import pytest
 
-import autograd_core
 from autograd_core import RenderError, Value, affine, draw_graph
-from autograd_core.drawing import (
+from autograd_core.draw import render
+from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
     INTERIOR_FILL,
     LEAF_FILL,
     PARAMETER_FILL,
     ROOT_FILL,
-    Drawing,
     format_number,
     operation_text,
 )
+from autograd_core.draw.drawing import Drawing
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not on PATH")
@@ -418,7 +418,7 @@ def test_without_pygraphviz_the_dot_program_renders(monkeypatch, tmp_path):
 
 def test_render_error_with_install_hints_when_neither_renderer_is_present(monkeypatch, tmp_path):
     hide_pygraphviz(monkeypatch)
-    monkeypatch.setattr(autograd_core.drawing.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
     drawing = draw_graph(neuron()[3])
     with pytest.raises(RenderError, match=re.escape('pip install "autograd-core[render]"')):
         drawing.svg()
@@ -494,7 +494,7 @@ def test_save_returns_a_path(tmp_path):
 
 
 def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
-    readme = Path(__file__).resolve().parents[2] / "README.md"
+    readme = Path(__file__).resolve().parents[3] / "README.md"
     section = readme.read_text(encoding="utf-8").split("## Drawing graphs", 1)[1]
     code = re.search(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.DOTALL).group(1)
     monkeypatch.chdir(tmp_path)

@@ -1,0 +1,637 @@
+"""Every worked example of the lectures as data, with three independent gradients each.
+
+An example knows its parameters under the lectures' names, and computes the gradient of
+its loss with respect to each of them three ways:
+
+- ``formula``: the lecture's hand derivation (:mod:`nn.lectures.formulas`);
+- ``engine``: the loss built as a graph of Values (through ``nn``'s ``MLP.from_arrays``
+  and losses where the lecture's network fits them, from Values directly where it has no
+  biases) and ``backward()``;
+- ``finite difference``: central differences (L(θ + h) − L(θ − h)) / 2h on a plain NumPy
+  forward pass, which shares nothing with the engine.
+
+The numbers are chosen so that every branch of the derivation matters: a ReLU unit that is
+off (its row of gradients must be exactly 0), more than one example where the lecture sums
+over examples, more than one output where a bracketing question depends on it.
+
+Agreement (see :data:`ENGINE_RTOL` and :data:`FD_RTOL`): engine and formula compute the
+same real number by different float operations, so they must agree to 1e-9 relative;
+a central difference with h = 1e-6 carries a truncation error of order h² and a rounding
+error of order 1e-16·|L|/h ≈ 1e-10·|L|, so it is held to 1e-6 relative (plus 1e-8
+absolute, for gradients that are 0).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograd_core import Value
+from nn import (
+    MLP,
+    binary_cross_entropy,
+    half_squared_error,
+    softmax_cross_entropy,
+    squared_error,
+)
+from nn.lectures import formulas
+from nn.losses import value_sum
+
+ENGINE_RTOL = 1e-9
+ENGINE_ATOL = 1e-12
+FD_RTOL = 1e-6
+FD_ATOL = 1e-8
+FD_STEP = 1e-6
+
+Array = np.ndarray
+
+# -- parameters in the lectures' notation ------------------------------------------------------
+
+
+def layer_parameter_names(sizes: Sequence[int], biases: bool = True) -> list[str]:
+    """Names in ``nn``'s order: layer by layer, neuron by neuron, its weights, then its bias.
+
+    ``sizes`` is (n_in, n_1, …, n_out); ``"W1[2,1]"`` is the weight from input 1 to neuron
+    2 of layer 1 and ``"b1[2]"`` that neuron's bias, all 1-based as in the lectures.
+    """
+    names = []
+    for k in range(1, len(sizes)):
+        for i in range(1, sizes[k] + 1):
+            names.extend(f"W{k}[{i},{j}]" for j in range(1, sizes[k - 1] + 1))
+            if biases:
+                names.append(f"b{k}[{i}]")
+    return names
+
+
+def flatten_layers(weights: Sequence[Array], biases: Sequence[Array] | None = None) -> Array:
+    """The parameter vector θ in :func:`layer_parameter_names` order."""
+    parts = []
+    for k, W in enumerate(weights):
+        W = np.asarray(W, dtype=float)
+        if biases is None:
+            parts.append(W.ravel())
+        else:
+            parts.append(np.column_stack([W, np.asarray(biases[k], dtype=float)]).ravel())
+    return np.concatenate(parts)
+
+
+def unflatten_layers(
+    theta: Array, sizes: Sequence[int], biases: bool = True
+) -> tuple[list[Array], list[Array]]:
+    """Undo :func:`flatten_layers`: ``(weights, biases)``; biases are empty without them."""
+    weights, bias_list, start = [], [], 0
+    for n_in, n_out in itertools.pairwise(sizes):
+        width = n_in + (1 if biases else 0)
+        block = np.asarray(theta[start : start + n_out * width], dtype=float).reshape(n_out, width)
+        start += n_out * width
+        weights.append(block[:, :n_in].copy())
+        bias_list.append(block[:, n_in].copy() if biases else np.zeros(0))
+    return weights, bias_list
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(text: str) -> str:
+    return text.translate(_SUBSCRIPTS)
+
+
+def lecture_symbol(name: str, style: str) -> str:
+    """How a lecture writes the parameter ``name`` ("W1[2,1]", "b1[2]"), in its own style.
+
+    ``"001"``: w(1)₂,₁ and, for the bias, w(1)₂,₀; ``"002"``: W[1]₂,₁ and b[1]₂;
+    ``"002-nobias"``: (W₁)₂,₁; ``"003"``/``"004"``: W(1)₂,₁ and b(1)₂; anything else
+    returns ``name`` unchanged.
+    """
+    kind, rest = name[0], name[1:]
+    if "[" not in rest:
+        return name
+    layer, index = rest.split("[", 1)
+    index = index.rstrip("]")
+    row, _, column = index.partition(",")
+    if style == "001":
+        return f"w({layer}){_sub(row)},{_sub(column if kind == 'W' else '0')}"
+    if style == "002":
+        return f"{kind}[{layer}]{_sub(row)}" + (f",{_sub(column)}" if column else "")
+    if style == "002-nobias":
+        return f"(W{_sub(layer)}){_sub(row)},{_sub(column)}"
+    if style in ("003", "004"):
+        return f"{kind}({layer}){_sub(row)}" + (f",{_sub(column)}" if column else "")
+    return name
+
+
+# -- an example and its comparison ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One parameter's three gradients and how far apart they are."""
+
+    name: str
+    symbol: str
+    formula: float
+    engine: float
+    finite_difference: float
+
+    @property
+    def largest_difference(self) -> float:
+        values = (self.formula, self.engine, self.finite_difference)
+        return max(abs(a - b) for a in values for b in values)
+
+    @property
+    def engine_agrees(self) -> bool:
+        scale = max(abs(self.formula), abs(self.engine))
+        return abs(self.formula - self.engine) <= ENGINE_RTOL * scale + ENGINE_ATOL
+
+    @property
+    def finite_difference_agrees(self) -> bool:
+        worst = max(
+            abs(self.finite_difference - self.formula), abs(self.finite_difference - self.engine)
+        )
+        return worst <= FD_RTOL * abs(self.formula) + FD_ATOL
+
+    @property
+    def agrees(self) -> bool:
+        return self.engine_agrees and self.finite_difference_agrees
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of running one example: its rows, its loss and the engine's graph."""
+
+    example: WorkedExample
+    rows: list[Row]
+    loss: float
+    root: Value
+    parameters: list[Value]
+
+    @property
+    def agrees(self) -> bool:
+        return all(row.agrees for row in self.rows)
+
+    @property
+    def largest_difference(self) -> float:
+        return max(row.largest_difference for row in self.rows)
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """One worked example: the lecture, the chosen numbers, and three ways to differentiate.
+
+    ``numpy_loss(θ)`` is the loss from a plain NumPy forward pass; ``formula_gradient(θ)``
+    the lecture's derivation; ``engine_graph(θ)`` returns the loss as a Value together with
+    the leaf Values of the parameters, in ``names`` order. θ is in ``names`` order.
+    """
+
+    key: str
+    lecture: str
+    title: str
+    description: str
+    names: tuple[str, ...]
+    theta: Array = field(repr=False)
+    numpy_loss: Callable[[Array], float] = field(repr=False)
+    formula_gradient: Callable[[Array], Array] = field(repr=False)
+    engine_graph: Callable[[Array], tuple[Value, list[Value]]] = field(repr=False)
+    symbol_style: str = ""
+
+    def finite_differences(self, step: float = FD_STEP) -> Array:
+        """Central differences of ``numpy_loss`` in each parameter, with step ``step``."""
+        result = np.empty(len(self.theta))
+        for i in range(len(self.theta)):
+            up, down = self.theta.copy(), self.theta.copy()
+            up[i] += step
+            down[i] -= step
+            result[i] = (self.numpy_loss(up) - self.numpy_loss(down)) / (2.0 * step)
+        return result
+
+    def engine_gradient(self) -> tuple[Value, list[Value], Array]:
+        """The engine's graph after ``backward()``: root, parameter leaves, their grads."""
+        root, leaves = self.engine_graph(self.theta.copy())
+        root.backward()
+        return root, leaves, np.array([leaf.grad for leaf in leaves])
+
+    def run(self) -> Comparison:
+        formula = np.asarray(self.formula_gradient(self.theta.copy()), dtype=float)
+        root, leaves, engine = self.engine_gradient()
+        finite = self.finite_differences()
+        rows = [
+            Row(name, lecture_symbol(name, self.symbol_style), float(f), float(e), float(d))
+            for name, f, e, d in zip(self.names, formula, engine, finite)
+        ]
+        loss = float(self.numpy_loss(self.theta.copy()))
+        return Comparison(self, rows, loss, root, leaves)
+
+
+# -- engine building blocks -------------------------------------------------------------------
+
+
+def _mlp(theta: Array, sizes: Sequence[int], activation: str, output_activation: str):
+    """``nn``'s MLP holding θ, and its parameters in :func:`layer_parameter_names` order."""
+
+    weights, biases = unflatten_layers(theta, sizes)
+    model = MLP.from_arrays(
+        weights, biases, activation=activation, output_activation=output_activation
+    )
+    by_name = dict(model.named_parameters())
+    names = layer_parameter_names(sizes)
+    if sorted(by_name) != sorted(names):
+        raise RuntimeError(
+            f"nn's parameter names {sorted(by_name)} differ from the lectures' {sorted(names)}"
+        )
+    return model, [by_name[name] for name in names]
+
+
+def _as_list(output: Value | list[Value]) -> list[Value]:
+    return output if isinstance(output, list) else [output]
+
+
+def _value_matrix(
+    theta: Array, start: int, shape: tuple[int, int], prefix: str
+) -> list[list[Value]]:
+    rows, columns = shape
+    return [
+        [
+            Value(theta[start + i * columns + j], label=f"{prefix}[{i + 1},{j + 1}]")
+            for j in range(columns)
+        ]
+        for i in range(rows)
+    ]
+
+
+def _matrix_times(W: list[list[Value]], v: Sequence[Value | float]) -> list[Value]:
+    """W v for a matrix of Values, each entry summed in input order: w₁v₁ + w₂v₂ + …"""
+    products = [[w * x for w, x in zip(row, v)] for row in W]
+    return [value_sum(row) for row in products]
+
+
+def _columns(X: Array) -> list[list[float]]:
+    return [[float(x) for x in column] for column in np.asarray(X, dtype=float).T]
+
+
+def _mlp_example(
+    *,
+    sizes: Sequence[int],
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    hidden: str,
+    output: str,
+    X: Array,
+    numpy_loss_of_output: Callable[[Array], float],
+    formula: Callable[[list[Array], list[Array]], tuple[list[Array], list[Array]]],
+    engine_loss: Callable[[Value | list[Value], int], Value],
+    labels: tuple[str, str, str],
+    **about: str,
+) -> WorkedExample:
+    """An example whose network is an MLP with biases: nn's MLP builds the engine's graph.
+
+    ``numpy_loss_of_output`` maps the NumPy network's output (one column per example) to
+    the loss; ``formula(weights, biases)`` is the lecture's derivation; ``engine_loss(out,
+    i)`` is example i's loss from the model's output. ``labels`` names, for the drawing,
+    each example's output and loss and the total (``{i}`` is the example's number).
+    ``about`` holds the WorkedExample's key, lecture, title, description and symbol style.
+    """
+    activations = [hidden] * (len(sizes) - 2) + [output]
+    output_label, loss_label, total_label = labels
+
+    def numpy_loss(theta: Array) -> float:
+        Ws, bs = unflatten_layers(theta, sizes)
+        return numpy_loss_of_output(formulas.two_step_forward(Ws, bs, X, activations).hs[-1])
+
+    def formula_gradient(theta: Array) -> Array:
+        return flatten_layers(*formula(*unflatten_layers(theta, sizes)))
+
+    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
+        model, leaves = _mlp(theta, sizes, hidden, output)
+        losses = []
+        for i, column in enumerate(_columns(X), start=1):
+            out = model(column)
+            if isinstance(out, Value):
+                out.label = output_label.format(i=i)
+            loss = engine_loss(out, i - 1)
+            loss.label = loss_label.format(i=i)
+            losses.append(loss)
+        total = value_sum(losses)
+        total.label = total_label
+        return total, leaves
+
+    return WorkedExample(
+        names=tuple(layer_parameter_names(sizes)),
+        theta=flatten_layers(weights, biases),
+        numpy_loss=numpy_loss,
+        formula_gradient=formula_gradient,
+        engine_graph=engine_graph,
+        **about,
+    )
+
+
+# == the examples, in lecture order ============================================================
+
+
+def bias_trick_example() -> WorkedExample:
+    """000: a scalar-output network y = W(2) φ⊙(W(1) x + b(1)) + b(2), by the bias trick."""
+    X = np.array([[1.0], [-0.5], [2.0]])
+
+    def formula(Ws: list[Array], bs: list[Array]) -> tuple[list[Array], list[Array]]:
+        augmented = formulas.bias_trick_delta_recurrence_gradients(
+            formulas.with_bias_column(Ws, bs), X, "sigmoid"
+        )
+        return formulas.split_bias_column(augmented)
+
+    return _mlp_example(
+        sizes=(3, 2, 1),
+        weights=[np.array([[0.5, -0.3, 0.8], [-0.6, 0.9, 0.2]]), np.array([[1.4, -0.7]])],
+        biases=[np.array([0.1, -0.4]), np.array([0.3])],
+        hidden="sigmoid",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=lambda y: float(y.sum()),
+        formula=formula,
+        engine_loss=lambda y, i: y,
+        labels=("y", "y", "y"),
+        key="000-bias-trick",
+        lecture="000",
+        title="000: the bias trick — append 1 to x, give each W(k) its bias as a last column",
+        description=(
+            "A 3-2-1 network, sigmoid hidden layer, linear scalar output y, at "
+            "x = (1, −0.5, 2). The formula runs the δ recurrence on the weight-only network "
+            "[W(k), b(k)] acting on (a(k-1), 1) and reads ∂y/∂b(k) off the last column."
+        ),
+        symbol_style="003",
+    )
+
+
+def two_step_numbers() -> tuple[list[Array], list[Array], Array, Array]:
+    """001's 2-2-1 network as ``(weights, biases, X, T)``, fresh arrays on every call.
+
+    W(1) = [[0.5, −0.25], [0.75, 1]], b(1) = (0.1, −0.2), W(2) = [[1.5, −0.5]],
+    b(2) = 0.3; X is the column x = (1, −2) and T the target t = 1. A notebook working the
+    example step by step takes its numbers from here, so they stay those of
+    :func:`two_step_example`.
+    """
+    weights = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
+    biases = [np.array([0.1, -0.2]), np.array([0.3])]
+    return weights, biases, np.array([[1.0], [-2.0]]), np.array([[1.0]])
+
+
+def two_step_example() -> WorkedExample:
+    """001: the 2-2-1 network (ReLU hidden, linear output, J = ½(t − y)²), 9 derivatives."""
+
+    weights, biases, X, T = two_step_numbers()
+    return _mlp_example(
+        sizes=(2, 2, 1),
+        weights=weights,
+        biases=biases,
+        hidden="relu",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=lambda y: float(0.5 * np.sum((T - y) ** 2)),
+        formula=lambda Ws, bs: formulas.two_step_gradients(Ws, bs, X, T, ["relu", "linear"]),
+        engine_loss=lambda y, i: half_squared_error(y, list(T[:, i])),
+        labels=("y", "J", "J"),
+        key="001-two-step",
+        lecture="001",
+        title="001: the two-step algorithm on the 2-2-1 network (ReLU, linear output, ½(t − y)²)",
+        description=(
+            "x = (1, −2), t = 1. α(1) = (1.1, −1.45): hidden unit 2 is off, so its ReLU "
+            "passes no gradient and the derivatives for w(1)₂,₀ w(1)₂,₁ w(1)₂,₂ and w(2)₁,₂ "
+            "are exactly 0. y = 1.95, so step ① gives g = y − t = 0.95. The lecture's output "
+            'activation "Z" is the identity. b1[i] is the lecture\'s w(1)ᵢ,₀.'
+        ),
+        symbol_style="001",
+    )
+
+
+def binary_cross_entropy_example() -> WorkedExample:
+    """002: the 3-layer sigmoid network with binary cross-entropy summed over examples."""
+
+    X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
+    Y = np.array([[1.0, 0.0, 1.0]])
+    return _mlp_example(
+        sizes=(2, 3, 2, 1),
+        weights=[
+            np.array([[0.4, -0.6], [0.7, 0.2], [-0.3, 0.8]]),
+            np.array([[0.5, -0.9, 0.3], [-0.4, 0.6, 0.8]]),
+            np.array([[1.1, -0.7]]),
+        ],
+        biases=[np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.15])],
+        hidden="sigmoid",
+        output="sigmoid",
+        X=X,
+        numpy_loss_of_output=lambda p: float(-np.sum(Y * np.log(p) + (1 - Y) * np.log(1 - p))),
+        formula=lambda Ws, bs: formulas.bce_sigmoid_network_gradients(Ws, bs, X, Y),
+        engine_loss=lambda p, i: binary_cross_entropy(p, list(Y[:, i])),
+        labels=("ŷ({i})", "L({i})", "L"),
+        key="002-binary-cross-entropy",
+        lecture="002",
+        title="002: binary cross-entropy on the 3-layer sigmoid network (2-3-2-1)",
+        description=(
+            "Three examples x(i) = (0.5, 1.5), (−1, 0.25), (2, −0.5) with labels 1, 0, 1; "
+            "L = −Σᵢ [y(i) log ŷ(i) + (1 − y(i)) log(1 − ŷ(i))]. Both labels occur, so both "
+            "terms of ∂L/∂ŷ matter. The formula multiplies the slide's chain-rule factors "
+            "layer by layer; for W[3] they give (ŷ − y) v[2]ᵀ (the slide prints y − ŷ)."
+        ),
+        symbol_style="002",
+    )
+
+
+def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
+    """002's two-layer networks without biases: ‖σ(W2 σ(W1 x)) − y‖² or ‖W2 σ(W1 x) − y‖²."""
+    sizes = (2, 3, 2)
+    W1 = np.array([[0.6, -0.4], [-0.2, 0.9], [0.5, 0.3]])
+    W2 = np.array([[0.8, -0.5, 0.3], [-0.6, 0.4, 0.9]])
+    X = np.array([[1.0, -0.5], [0.5, 2.0]])
+    Y = np.array([[0.2, 0.9], [0.7, 0.1]])
+
+    def forward(theta: Array) -> Array:
+        (W1_, W2_), _ = unflatten_layers(theta, sizes, biases=False)
+        sigmoid = formulas.ACTIVATION_FUNCTION_AND_DERIVATIVE["sigmoid"][0]
+        z = W2_ @ sigmoid(W1_ @ X)
+        return sigmoid(z) if sigmoid_output else z
+
+    def numpy_loss(theta: Array) -> float:
+        return float(np.sum((forward(theta) - Y) ** 2))
+
+    gradients = (
+        formulas.sigmoid_output_squared_error_gradients
+        if sigmoid_output
+        else formulas.linear_output_squared_error_gradients
+    )
+
+    def formula_gradient(theta: Array) -> Array:
+        (W1_, W2_), _ = unflatten_layers(theta, sizes, biases=False)
+        return flatten_layers(list(gradients(W1_, W2_, X, Y)))
+
+    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
+
+        W1_values = _value_matrix(theta, 0, (3, 2), "W1")
+        W2_values = _value_matrix(theta, 6, (2, 3), "W2")
+        losses = []
+        for i, (x, y) in enumerate(zip(_columns(X), _columns(Y)), start=1):
+            v = [a.sigmoid() for a in _matrix_times(W1_values, x)]
+            f = _matrix_times(W2_values, v)
+            y_hat = [z.sigmoid() for z in f] if sigmoid_output else f
+            loss = squared_error(y_hat, y)
+            loss.label = f"L({i})"
+            losses.append(loss)
+        total = value_sum(losses)
+        total.label = "L"
+        return total, [w for row in W1_values + W2_values for w in row]
+
+    if sigmoid_output:
+        key, title = (
+            "002-sigmoid-output",
+            "002: L = ‖σ(W2 σ(W1 x)) − y‖², closed forms of ∇W1 L and ∇W2 L (no biases)",
+        )
+        extra = (
+            "Two outputs, so the printed ∇W1 L, read as written, does not even type-check "
+            "(W2ᵀR has 3 entries, ŷ has 2); the formula is 2 (W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ "
+            "(1 − v) xᵀ with R = ŷ − y."
+        )
+    else:
+        key, title = (
+            "002-linear-output",
+            "002: L = ‖W2 σ(W1 x) − y‖², closed forms of ∇W1 L and ∇W2 L (no biases)",
+        )
+        extra = "∇W2 L = 2 R vᵀ and ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ with R = W2 v − y."
+    return WorkedExample(
+        key=key,
+        lecture="002",
+        title=title,
+        description=(
+            "A 2-3-2 network, sigmoid hidden layer v = σ(W1 x), two examples x = (1, 0.5) "
+            "and (−0.5, 2) with targets (0.2, 0.7) and (0.9, 0.1), L summed over both. " + extra
+        ),
+        names=tuple(layer_parameter_names(sizes, biases=False)),
+        theta=flatten_layers([W1, W2]),
+        numpy_loss=numpy_loss,
+        formula_gradient=formula_gradient,
+        engine_graph=engine_graph,
+        symbol_style="002-nobias",
+    )
+
+
+def sigmoid_output_example() -> WorkedExample:
+    """002: L = ‖σ(W2 σ(W1 x)) − y‖² (no biases)."""
+    return _two_layer_example(sigmoid_output=True)
+
+
+def linear_output_example() -> WorkedExample:
+    """002: L = ‖W2 σ(W1 x) − y‖² (no biases)."""
+    return _two_layer_example(sigmoid_output=False)
+
+
+CHAIN_X = 1.5
+
+
+def square_chain_example() -> WorkedExample:
+    """002: y = x², z = y², so dz/dx = 4xy = 4x³ (13.5 at x = 1.5)."""
+
+    def numpy_loss(theta: Array) -> float:
+        return float((theta[0] ** 2) ** 2)
+
+    def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
+        x = Value(theta[0], label="x")
+        y = x**2
+        y.label = "y"
+        z = y**2
+        z.label = "z"
+        return z, [x]
+
+    return WorkedExample(
+        key="002-square-chain",
+        lecture="002",
+        title="002: the chain rule on y = x², z = y² — dz/dx = 4xy = 4x³",
+        description=f"At x = {CHAIN_X}: y = 2.25, z = 5.0625 and dz/dx = 4·1.5·2.25 = 13.5.",
+        names=("x",),
+        theta=np.array([CHAIN_X]),
+        numpy_loss=numpy_loss,
+        formula_gradient=lambda theta: np.atleast_1d(formulas.square_chain_derivative(theta[0])),
+        engine_graph=engine_graph,
+    )
+
+
+def delta_recurrence_example() -> WorkedExample:
+    """003: a deeper scalar-output network (2-3-3-1, tanh), by the δ recurrence."""
+    X = np.array([[0.8, -1.2], [-0.6, 0.4]])
+    return _mlp_example(
+        sizes=(2, 3, 3, 1),
+        weights=[
+            np.array([[0.4, -0.7], [0.9, 0.2], [-0.5, 0.6]]),
+            np.array([[0.3, -0.8, 0.5], [0.6, 0.4, -0.2], [-0.7, 0.1, 0.9]]),
+            np.array([[1.2, -0.9, 0.7]]),
+        ],
+        biases=[np.array([0.1, -0.3, 0.2]), np.array([0.05, -0.1, 0.15]), np.array([0.25])],
+        hidden="tanh",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=lambda y: float(y.sum()),
+        formula=lambda Ws, bs: formulas.delta_recurrence_gradients(Ws, bs, X, "tanh"),
+        engine_loss=lambda y, i: y,
+        labels=("y({i})", "y({i})", "Σy"),
+        key="003-delta-recurrence",
+        lecture="003",
+        title="003: the δ recurrence on a deeper scalar-output network (2-3-3-1, tanh)",
+        description=(
+            "φ = tanh on both hidden layers, linear scalar output, two examples x = (0.8, "
+            "−0.6) and (−1.2, 0.4); the quantity differentiated is y(1) + y(2). "
+            "δ(4) = 1, δ(k) = ψ(k-1) W(k)ᵀ δ(k+1), ∂y/∂W(k) = δ(k+1) a(k-1)ᵀ, ∂y/∂b(k) = δ(k+1)."
+        ),
+        symbol_style="003",
+    )
+
+
+def softmax_example() -> WorkedExample:
+    """004: −log softmax(f(x))_y through two ReLU hidden layers (2-3-2-3)."""
+
+    X = np.array([[1.0, -0.5], [0.5, 1.5]])
+    classes = np.array([2, 0])
+
+    def numpy_loss_of_output(logits: Array) -> float:
+        shift = logits.max(axis=0)
+        log_norm = shift + np.log(np.exp(logits - shift).sum(axis=0))
+        return float(np.sum(log_norm - logits[classes, np.arange(len(classes))]))
+
+    return _mlp_example(
+        sizes=(2, 3, 2, 3),
+        weights=[
+            np.array([[0.6, -0.4], [-0.8, 0.3], [0.5, 0.9]]),
+            np.array([[0.7, -0.5, 0.4], [-0.3, 0.8, 0.6]]),
+            np.array([[0.5, -0.6], [-0.4, 0.9], [0.3, 0.2]]),
+        ],
+        biases=[np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.0, 0.1, -0.1])],
+        hidden="relu",
+        output="linear",
+        X=X,
+        numpy_loss_of_output=numpy_loss_of_output,
+        formula=lambda Ws, bs: formulas.softmax_cross_entropy_gradients(Ws, bs, X, classes, "relu"),
+        engine_loss=lambda logits, i: softmax_cross_entropy(_as_list(logits), int(classes[i])),
+        labels=("", "l({i})", "l"),
+        key="004-softmax",
+        lecture="004",
+        title="004: hidden-layer gradients of −log softmax(f(x))_y (2-3-2-3, ReLU)",
+        description=(
+            "Two examples x = (1, 0.5) of class 2 and (−0.5, 1.5) of class 0 (0-based), "
+            "loss summed. In layer 1, unit 1 is on only for the first example and unit 2 "
+            "only for the second, so g′(a(1)) zeroes a different entry of ∇h(1) in each. "
+            "∇a(3) = softmax(a(3)) − e(y), ∇h(k) = W(k+1)ᵀ ∇a(k+1), "
+            "∇a(k) = ∇h(k) ⊙ g′(a(k))."
+        ),
+        symbol_style="004",
+    )
+
+
+def all_examples() -> list[WorkedExample]:
+    """Every worked example, in lecture order."""
+    return [
+        bias_trick_example(),
+        two_step_example(),
+        binary_cross_entropy_example(),
+        sigmoid_output_example(),
+        linear_output_example(),
+        square_chain_example(),
+        delta_recurrence_example(),
+        softmax_example(),
+    ]

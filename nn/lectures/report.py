@@ -1,0 +1,165 @@
+"""``autograd-core lectures [--out DIR]``: every worked example, three gradients side by side.
+
+For each example of :mod:`nn.lectures.examples` it prints a header naming the lecture, the
+numbers chosen, and a table with one row per parameter in the lectures' names: the
+hand-derived formula's value, the engine's, a central finite difference, and the largest
+difference between the three. It writes each example's computation graph into DIR as SVG. The exit
+status is 0 only when every row agrees (tolerances in :mod:`nn.lectures.examples`), 1 when
+some row disagrees, and 2 (one line on stderr) when DIR cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from autograd_core import RenderError, draw_graph
+from nn.lectures import examples as examples_module
+from nn.lectures.examples import Comparison, WorkedExample
+
+WIDTH = 96
+HEADERS = (
+    "parameter",
+    "lecture",
+    "formula",
+    "engine",
+    "finite difference",
+    "largest diff",
+    "agree",
+)
+
+
+def add_command(commands: Any) -> None:
+    """Register ``lectures`` on the ``autograd-core`` subcommands (an entry point of the
+    group ``autograd_core.commands``, so that the engine's CLI never imports nn)."""
+    parser = commands.add_parser(
+        "lectures",
+        help="check every worked example: formula = engine = finite difference",
+        description="Run every worked example of the lectures; exit 0 only when all agree.",
+    )
+    parser.set_defaults(run=run)
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default="out",
+        help="directory for the computation graphs (default: out)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_lectures(Path(args.out))
+
+
+def run_lectures(
+    out_dir: Path,
+    examples: Sequence[WorkedExample] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run and print every example, write its graph into ``out_dir``; return the exit status."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    examples = examples_module.all_examples() if examples is None else list(examples)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(
+            f"autograd-core: error: cannot create --out {str(out_dir)!r}: {error.strerror}",
+            file=stderr,
+        )
+        return 2
+    disagreeing = []
+    for example in examples:
+        comparison = example.run()
+        try:
+            graph_path = write_graph(comparison, out_dir, stderr)
+        except OSError as error:
+            print(
+                f"autograd-core: error: cannot write the graph into {str(out_dir)!r}: "
+                f"{error.strerror}",
+                file=stderr,
+            )
+            return 2
+        stdout.write(format_comparison(comparison, graph_path))
+        if not comparison.agrees:
+            disagreeing.append(example.key)
+    if disagreeing:
+        stdout.write(
+            f"DISAGREEMENT in {len(disagreeing)} of {len(examples)} examples: "
+            f"{', '.join(disagreeing)}\n"
+        )
+        return 1
+    stdout.write(
+        f"All {len(examples)} worked examples agree: formula = engine = finite difference.\n"
+    )
+    return 0
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+
+def _number(x: float) -> str:
+    return f"{x:+.12f}"
+
+
+def format_comparison(comparison: Comparison, graph_path: Path | None = None) -> str:
+    """One example's header, description, table and verdict, as text ending in a blank line."""
+    example = comparison.example
+    lines = [f"== {example.title} ==", *textwrap.wrap(example.description, WIDTH)]
+    lines.append(f"{comparison.root.label or 'root'} = {comparison.loss:.12g}")
+    cells = [
+        (
+            row.name,
+            row.symbol,
+            _number(row.formula),
+            _number(row.engine),
+            _number(row.finite_difference),
+            f"{row.largest_difference:.1e}",
+            "ok" if row.agrees else "DIFFERS",
+        )
+        for row in comparison.rows
+    ]
+    widths = [max(len(text) for text in column) for column in zip(HEADERS, *cells)]
+    # Names left-aligned, numbers right-aligned so their decimal points line up.
+    align = ["<", "<", ">", ">", ">", ">", "<"]
+
+    def line(texts: Sequence[str]) -> str:
+        return "  ".join(f"{t:{a}{w}}" for t, a, w in zip(texts, align, widths)).rstrip()
+
+    lines.append(line(HEADERS))
+    lines.append(line(["-" * w for w in widths]))
+    lines.extend(line(row) for row in cells)
+    agreeing = sum(row.agrees for row in comparison.rows)
+    verdict = "all agree" if comparison.agrees else "SOME DIFFER"
+    lines.append(
+        f"{agreeing} of {len(comparison.rows)} parameters agree ({verdict}); "
+        f"largest difference {comparison.largest_difference:.1e}"
+    )
+    if graph_path is not None:
+        lines.append(f"graph: {graph_path}")
+    return "\n".join(lines) + "\n\n"
+
+
+# -- the graph ----------------------------------------------------------------------------------
+
+
+def write_graph(comparison: Comparison, out_dir: Path, stderr: TextIO | None = None) -> Path:
+    """Draw the example's computation graph into ``out_dir/<key>.svg``; return the path.
+
+    The parameters are coloured as parameters. Where no Graphviz renderer is installed
+    (neither the ``render`` extra nor ``dot`` on PATH) the DOT text is written to
+    ``<key>.dot`` instead, with a one-line note on ``stderr``: the check itself needs no
+    renderer, so it should not fail for want of one.
+    """
+    drawing = draw_graph(comparison.root, parameters=comparison.parameters)
+    try:
+        return drawing.save(out_dir / f"{comparison.example.key}.svg")
+    except RenderError as error:
+        print(
+            f"autograd-core: note: writing DOT instead of SVG: {error}", file=stderr or sys.stderr
+        )
+        return drawing.save(out_dir / f"{comparison.example.key}.dot")
