@@ -81,11 +81,7 @@ class Neuron(Module):
         init: str = DEFAULT_INIT,
         seed: Seed = None,
     ) -> None:
-        nin = check_int(nin, "nin", 1)
-        _check_activations(activation)
-        check_choice(init, INIT_SCHEMES, "init")
-        check_parameter_count((nin, 1), f"Neuron({nin})")
-        weights, biases = initial_parameters(init, 1, nin, generator(seed))
+        weights, biases = _drawn_layer(nin, 1, activation, init, seed, "Neuron")
         self._set(weights[0].tolist(), float(biases[0]), activation)
 
     @classmethod
@@ -159,12 +155,7 @@ class Layer(Module):
         init: str = DEFAULT_INIT,
         seed: Seed = None,
     ) -> None:
-        nin = check_int(nin, "nin", 1)
-        nout = check_int(nout, "nout", 1)
-        _check_activations(activation)
-        check_choice(init, INIT_SCHEMES, "init")
-        check_parameter_count((nin, nout), f"Layer({nin}, {nout})")
-        self._set(*initial_parameters(init, nout, nin, generator(seed)), activation)
+        self._set(*_drawn_layer(nin, nout, activation, init, seed, "Layer"), activation)
 
     @classmethod
     def _from_arrays(cls, weights: np.ndarray, biases: np.ndarray, activation: str) -> Layer:
@@ -358,6 +349,18 @@ class MLP(Module):
         if len(self.layers) == 1:
             return f"MLP({widths}, {self.output_activation} output)"
         return f"MLP({widths}, {self.activation} hidden, {self.output_activation} output)"
+
+
+def _drawn_layer(
+    nin: object, nout: object, activation: object, init: object, seed: Seed, who: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """A standalone Neuron's or Layer's checked arguments, and its (W, b) drawn by ``init``."""
+    nin = check_int(nin, "nin", 1)
+    nout = check_int(nout, "nout", 1)
+    _check_activations(activation)
+    check_choice(init, INIT_SCHEMES, "init")
+    check_parameter_count((nin, nout), f"{who} with {nin} inputs")
+    return initial_parameters(init, nout, nin, generator(seed))
 
 
 def _check_activations(activation: object, output_activation: object = "linear") -> None:
