@@ -1,4 +1,4 @@
-"""The lectures' worked examples (nn.lectures.examples): three gradients per parameter agree."""
+"""nn.lectures.examples: three gradients per parameter agree, and the central differences."""
 
 from __future__ import annotations
 
@@ -117,19 +117,27 @@ def test_a_wrong_formula_is_caught(monkeypatch):
 
 def test_parameter_layout_round_trips():
     sizes = (3, 2, 1)
-    names = W.layer_parameter_names(sizes)
-    assert names == [
-        "W1[1,1]", "W1[1,2]", "W1[1,3]", "b1[1]",
-        "W1[2,1]", "W1[2,2]", "W1[2,3]", "b1[2]",
-        "W2[1,1]", "W2[1,2]", "b2[1]",
-    ]  # fmt: skip
-    theta = np.arange(len(names), dtype=float)
+    # θ in nn's order: W1[1,1], W1[1,2], W1[1,3], b1[1], W1[2,1], …, W2[1,2], b2[1].
+    theta = np.arange(11, dtype=float)
     weights, biases = W.unflatten_layers(theta, sizes)
     np.testing.assert_array_equal(weights[0], [[0, 1, 2], [4, 5, 6]])
     np.testing.assert_array_equal(biases[0], [3, 7])
     np.testing.assert_array_equal(W.flatten_layers(weights, biases), theta)
     no_bias = W.unflatten_layers(theta[:8], (2, 2, 2), biases=False)[0]
     np.testing.assert_array_equal(W.flatten_layers(no_bias), theta[:8])
+
+
+def test_central_differences_of_numpy_functions():
+    a, b = np.array([[1.5, -2.0]]), np.array([0.5])
+    # L = Σ a²b: ∂L/∂a = 2ab, ∂L/∂b = Σ a². L is at most quadratic in each entry, where a
+    # central difference is exact but for rounding.
+    grad_a, grad_b = W.central_differences(lambda p: np.sum(p[0] ** 2 * p[1]), [a, b])
+    np.testing.assert_allclose(grad_a, [[1.5, -2.0]], rtol=1e-8)
+    np.testing.assert_allclose(grad_b, [6.25], rtol=1e-8)
+    # L = Σ x³: ∂L/∂x = 3x², with truncation error h² per entry.
+    (grad,) = W.central_differences(lambda p: np.sum(p[0] ** 3), [np.array([1.0, -2.0])])
+    np.testing.assert_allclose(grad, [3.0, 12.0], rtol=1e-8)
+    assert a.tolist() == [[1.5, -2.0]]  # the arrays given are left as they were
 
 
 def test_lecture_symbols():
