@@ -10,6 +10,7 @@ import pytest
 import nn.module
 from autograd_core import Value, topological_order
 from nn import ACTIVATIONS, MLP, Layer, Module, Neuron, half_squared_error
+from nn.lectures.formulas import two_step_forward
 
 # -- parameter order and names ---------------------------------------------------------------
 
@@ -70,17 +71,11 @@ def test_forward_matches_the_lectures_two_step_algorithm():
     W2 = np.array([[2.0, -3.0]])
     b2 = np.array([0.7])
     x = [0.3, -0.6, 0.9]
-    for activation, f in (
-        ("relu", lambda a: max(a, 0.0)),
-        ("sigmoid", lambda a: 1.0 / (1.0 + math.exp(-a))),
-        ("tanh", math.tanh),
-        ("linear", lambda a: a),
-    ):
+    for activation in ACTIVATIONS:
         model = MLP.from_arrays([W1, W2], [b1, b2], activation=activation)
-        # α(1) = b(1) + W(1) x, h(1) = f(α(1)), y = b(2) + W(2) h(1), written out by hand.
-        h1 = [f(b1[i] + sum(W1[i, j] * x[j] for j in range(3))) for i in range(2)]
-        y = b2[0] + W2[0, 0] * h1[0] + W2[0, 1] * h1[1]
-        assert math.isclose(model(x).data, y, rel_tol=1e-14)
+        # 001: α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)), in NumPy.
+        lecture = two_step_forward([W1, W2], [b1, b2], x, [activation, "linear"])
+        assert math.isclose(model(x).data, lecture.hs[-1][0, 0], rel_tol=1e-14)
 
 
 def test_output_activation_applies_to_the_last_layer_only():
