@@ -95,11 +95,13 @@ def check_sequence(x: object, argument: str, items: str) -> Sequence:
 def check_rows(X: object, width: int | None, argument: str = "X") -> list[list[float]]:
     """A data set's inputs, one row of ``width`` real numbers per example, as lists of floats.
 
-    Accepted: a 2-D array or a sequence of ordered sequences. ``width=None`` accepts any
-    width as long as every row has the same one.
+    Accepted: a 2-D array (or anything NumPy reads as one through ``__array__``, such as a
+    pandas DataFrame) or a sequence of ordered sequences. ``width=None`` accepts any width
+    as long as every row has the same one.
     """
     shape = f"(n_examples, {width if width is not None else 'n_inputs'})"
-    if isinstance(X, np.ndarray):
+    if hasattr(X, "__array__"):
+        X = np.asarray(X)
         rows_ok = X.ndim == 2
     else:
         rows_ok = is_ordered_sequence(X) and all(is_ordered_sequence(row) for row in X)
@@ -121,8 +123,8 @@ def check_rows(X: object, width: int | None, argument: str = "X") -> list[list[f
 
 def check_targets(y: object, count: int, argument: str = "y") -> list:
     """One target per example: an ordered sequence or an array with ``count`` entries."""
-    if isinstance(y, np.ndarray) and y.ndim >= 1:
-        targets = y.tolist()
+    if hasattr(y, "__array__") and np.ndim(y) >= 1:
+        targets = np.asarray(y).tolist()
     else:
         targets = list(check_sequence(y, argument, "targets, one per example"))
     if len(targets) != count:

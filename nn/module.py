@@ -24,12 +24,7 @@ import numpy as np
 from autograd_core import Value, affine
 from autograd_core.value import mark_parameters
 from nn.activations import ACTIVATIONS, TABLE
-from nn.checks import (
-    check_choice,
-    check_int,
-    check_parameter_count,
-    check_sequence,
-)
+from nn.checks import check_choice, check_int, check_parameter_count, check_sequence
 from nn.init import DEFAULT_INIT, INIT_SCHEMES, Seed, generator, initial_parameters
 from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
@@ -63,11 +58,11 @@ class Module:
 class Neuron(Module):
     """One unit: h = f(b + Σⱼ wⱼxⱼ) for an activation f named by ``activation``.
 
-    ``Neuron(nin, activation="relu", *, init="he", seed=None)``: its weights (and, with
-    ``init="micrograd"``, its bias) are drawn by ``init`` (see :mod:`nn.init`) as a layer
-    of one neuron; otherwise its bias starts at 0. ``seed`` is a
-    non-negative int, a ``numpy.random.Generator`` or None (fresh randomness). Standing
-    alone it is neuron 1 of layer 1, so its parameters are ``W1[1,j]`` and ``b1[1]``.
+    ``Neuron(nin, activation="relu", *, init="he", seed=None)``: drawn by ``init`` (see
+    :mod:`nn.init`) as a layer of one neuron, its bias at 0 but with ``init="micrograd"``.
+    ``seed`` is a non-negative int, a ``numpy.random.Generator`` or None (fresh
+    randomness). Standing alone it is neuron 1 of layer 1, so its parameters are
+    ``W1[1,j]`` and ``b1[1]``.
 
     Attributes: ``weights`` (a list of nin Values, in input order), ``bias`` (a Value),
     ``activation`` (its name).

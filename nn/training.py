@@ -69,7 +69,7 @@ def train(
     epochs = check_int(epochs, "epochs", 1)
     batch_size = len(rows) if batch_size is None else check_int(batch_size, "batch_size", 1)
     log_every = check_int(log_every, "log_every", 0)
-    if loss is None or not callable(loss):
+    if not callable(loss):
         raise TypeError(
             "loss must be a function loss(output, target) -> Value, such as "
             f"nn.half_squared_error or nn.binary_cross_entropy_with_logits; got {loss!r:.60}"
@@ -144,8 +144,6 @@ def _check_data(model: object, X: object, y: object) -> tuple[list[list[float]],
             f"model must be an nn Module that can be called, such as nn.MLP(2, [16, 1]); "
             f"got {type(model).__name__}"
         )
-    if y is None:
-        raise TypeError("y must be a sequence of targets, one per row of X; got None")
     rows = check_rows(X, getattr(model, "nin", None))
     targets = check_targets(y, len(rows))
     if not rows:

@@ -67,6 +67,23 @@ def test_ordered_sequences_are_those_with_an_order():
         assert not is_ordered_sequence(unordered)
 
 
+class ArrayLike:
+    """Stands for a pandas DataFrame or Series, which NumPy reads through ``__array__``."""
+
+    def __init__(self, array):
+        self.array = np.asarray(array)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.array
+
+
+def test_array_likes_are_read_through_numpy():
+    assert check_rows(ArrayLike([[1, 2], [3, 4]]), 2) == [[1.0, 2.0], [3.0, 4.0]]
+    assert check_targets(ArrayLike([0, 1]), 2) == [0, 1]
+    with pytest.raises(TypeError, match=r"^X must have shape \(n_examples, 2\)"):
+        check_rows(ArrayLike([1, 2]), 2)
+
+
 def test_check_rows_takes_arrays_and_lists_of_rows():
     assert check_rows([[1, 2], (3, 4)], 2) == [[1.0, 2.0], [3.0, 4.0]]
     assert check_rows(np.ones((3, 2)), None) == [[1.0, 1.0]] * 3
