@@ -7,8 +7,9 @@ its loss with respect to each of them three ways:
 - ``engine``: the loss built as a graph of Values (through ``nn``'s ``MLP.from_arrays``
   and losses where the lecture's network fits them, from Values directly where it has no
   biases) and ``backward()``;
-- ``finite difference``: central differences (L(θ + h) − L(θ − h)) / 2h on a plain NumPy
-  forward pass, which shares nothing with the engine.
+- ``finite difference``: central differences (L(θ + h) − L(θ − h)) / 2h
+  (:func:`central_differences`) of a plain NumPy forward pass, which shares nothing with
+  the engine's differentiation.
 
 The numbers are chosen so that every branch of the derivation matters: a ReLU unit that is
 off (its row of gradients must be exactly 0), more than one example where the lecture sums
