@@ -1,31 +1,52 @@
-"""The activation functions a neuron may apply to its pre-activation α.
+"""The activation functions a neuron may apply to its pre-activation α, in one table.
 
-The lectures write h = f(α) (001) or h = g(a) (004). Each name maps to one engine
-operation, so the drawing shows exactly one node for it; ``"linear"`` is the identity and
-adds no node at all (lecture 001's output layer).
+The lectures write h = f(α) (001) or h = g(a) (004). Each entry holds the function three
+ways, side by side: as the engine operation a neuron adds to the graph (one node, so the
+drawing shows exactly one; ``"linear"`` is the identity and adds none, lecture 001's output
+layer), and as NumPy functions f and f′ applied element-wise, which the lectures'
+hand-derived formulas use. ReLU's derivative at 0 is 0, as in the engine and PyTorch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
 from autograd_core import Value
 
-ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")
+Elementwise = Callable[[np.ndarray], np.ndarray]
 
 
-def check_activation(name: object, argument: str = "activation") -> str:
-    """Return ``name`` when it is one of :data:`ACTIVATIONS`, else raise ValueError."""
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        choices = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"unknown {argument} {name!r}: choose one of {choices}")
-    return name
+@dataclass(frozen=True)
+class Activation:
+    """One activation: ``apply`` on a Value, ``function`` f and ``derivative`` f′ on arrays."""
+
+    name: str
+    apply: Callable[[Value], Value]
+    function: Elementwise
+    derivative: Elementwise
 
 
-def activate(pre_activation: Value, name: str) -> Value:
-    """h = f(α) for the activation called ``name`` (already checked)."""
-    if name == "relu":
-        return pre_activation.relu()
-    if name == "sigmoid":
-        return pre_activation.sigmoid()
-    if name == "tanh":
-        return pre_activation.tanh()
-    return pre_activation
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    """σ(a) = 1 / (1 + e⁻ᵃ), split by sign so that neither branch takes exp of a large a."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+TABLE: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        # f(α) = max(α, 0);  f′(α) = [α > 0]
+        Activation("relu", Value.relu, lambda a: np.maximum(a, 0.0), lambda a: (a > 0) * 1.0),
+        # f(α) = σ(α);  f′(α) = σ(α)(1 − σ(α))
+        Activation("sigmoid", Value.sigmoid, _sigmoid, lambda a: _sigmoid(a) * (1 - _sigmoid(a))),
+        # f(α) = tanh α;  f′(α) = 1 − tanh² α
+        Activation("tanh", Value.tanh, np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
+        # f(α) = α;  f′(α) = 1
+        Activation("linear", lambda v: v, lambda a: a * 1.0, lambda a: np.ones_like(a * 1.0)),
+    )
+}
+
+ACTIVATIONS = tuple(TABLE)

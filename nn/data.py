@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from nn.checks import check_int, check_real
 from nn.init import Seed, generator
 
 
@@ -20,14 +19,8 @@ def two_moons(
     shuffled. Returns ``(X, y)``: X of shape (n_samples, 2), y of shape (n_samples,)
     holding the ints 0 and 1. The same seed gives the same data.
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
-        raise ValueError(f"n_samples must be an int ≥ 2, got {n_samples!r}")
-    if n_samples < 2:
-        raise ValueError(f"n_samples must be an int ≥ 2 (one point per moon), got {n_samples}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"noise must be a real number ≥ 0, got {noise!r}")
-    if not np.isfinite(noise):
-        raise ValueError(f"noise must be finite, got {noise!r}")
+    n_samples = check_int(n_samples, "n_samples", 2)  # one point per moon at least
+    noise = check_real(noise, "noise")
     rng = generator(seed)
     n_upper = (n_samples + 1) // 2
     n_lower = n_samples - n_upper
@@ -35,7 +28,7 @@ def two_moons(
     s_lower = np.linspace(0.0, np.pi, n_lower)
     upper = np.column_stack([np.cos(s_upper), np.sin(s_upper)])
     lower = np.column_stack([1.0 - np.cos(s_lower), 0.5 - np.sin(s_lower)])
-    X = np.vstack([upper, lower]) + rng.normal(0.0, float(noise), size=(n_samples, 2))
+    X = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n_samples, 2))
     y = np.concatenate([np.zeros(n_upper, dtype=int), np.ones(n_lower, dtype=int)])
     order = rng.permutation(n_samples)
     return X[order], y[order]

@@ -1,11 +1,14 @@
 """Loss functions, each built from engine operations so backward reaches every weight.
 
 Outputs ``y``, probabilities ``p`` and ``logits`` are one Value or a list of Values (what
-an MLP returns); targets ``t`` are plain numbers, one per output. Each loss returns a Value.
+an MLP returns); targets ``t`` are plain numbers, one per output: one number, or an ordered
+sequence or 1-D array of them (not a set or dict, which have no order to match the outputs
+against). Each loss returns a Value.
 
 - ``half_squared_error(y, t)  = ½ Σᵢ (tᵢ − yᵢ)²``, lecture 001's loss: ∂L/∂yᵢ = yᵢ − tᵢ.
 - ``squared_error(y, t)       = Σᵢ (yᵢ − tᵢ)²``, lecture 002's ‖f − y‖²: ∂L/∂yᵢ = 2(yᵢ − tᵢ).
-- ``binary_cross_entropy(p, t) = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]``, lecture 002.
+- ``binary_cross_entropy(p, t) = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]``, lecture 002;
+  each pᵢ is a probability in [0, 1] (a sigmoid output).
 - ``binary_cross_entropy_with_logits(z, t)``: the same loss of pᵢ = σ(zᵢ), taking the
   pre-sigmoid zᵢ; finite for every finite zᵢ, with ∂L/∂zᵢ = σ(zᵢ) − tᵢ.
 - ``softmax_cross_entropy(logits, k) = −log softmax(logits)ₖ``, lecture 004's
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from autograd_core import Value
+from nn.checks import SEQUENCE, is_ordered_sequence
 
 Outputs = Value | Sequence[Value]
 Targets = float | Sequence[float]
@@ -41,13 +45,22 @@ def squared_error(y: Outputs, t: Targets) -> Value:
 def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
     """L = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]; ∂L/∂pᵢ = (pᵢ − tᵢ) / (pᵢ(1 − pᵢ)).
 
-    Each tᵢ lies in [0, 1]. The loss is finite for every pᵢ strictly inside (0, 1). A term
+    Each tᵢ and pᵢ lies in [0, 1]; a pᵢ outside it (a logit passed by mistake) raises
+    ValueError pointing to :func:`binary_cross_entropy_with_logits`, which takes logits.
+    The loss is finite for every pᵢ strictly inside (0, 1). A term
     whose coefficient is exactly 0 is left out of the graph (it contributes 0 to the loss
     and to the gradient), so a confident correct prediction p = 1 for t = 1 gives L = 0
     rather than 0 · log 0 = nan.
     """
     probabilities, targets = _pair(p, t, "p")
     _check_unit_interval(targets)
+    for i, pi in enumerate(probabilities):
+        if not 0.0 <= pi.data <= 1.0:
+            raise ValueError(
+                f"p[{i}] = {pi.data!r} is not a probability: binary_cross_entropy takes p in "
+                "[0, 1], such as a sigmoid output; for a logit (a pre-sigmoid output) use "
+                "binary_cross_entropy_with_logits"
+            )
     terms = []
     for pi, ti in zip(probabilities, targets):
         if ti != 0.0:
@@ -126,7 +139,7 @@ def value_sum(terms: Sequence[Value]) -> Value:
 def _as_value_list(y: Outputs, argument: str) -> list[Value]:
     if isinstance(y, Value):
         return [y]
-    if isinstance(y, (str, bytes)) or not isinstance(y, Sequence):
+    if not is_ordered_sequence(y) or isinstance(y, np.ndarray):
         raise TypeError(f"{argument} must be a Value or a list of Values, got {type(y).__name__}")
     for i, yi in enumerate(y):
         if not isinstance(yi, Value):
@@ -149,8 +162,10 @@ def _pair(y: Outputs, t: Targets, argument: str) -> tuple[list[Value], list[floa
             f"t must be a number or a 1-D sequence of numbers, got a {t.ndim}-D array of "
             f"shape {t.shape}"
         )
-    elif isinstance(t, (str, bytes, Value)) or not hasattr(t, "__len__"):
-        raise TypeError(f"t must be a number or a sequence of numbers, got {type(t).__name__}")
+    elif not is_ordered_sequence(t):
+        raise TypeError(
+            f"t must be a number or a sequence of numbers ({SEQUENCE}), got {type(t).__name__}"
+        )
     else:
         targets_in = list(t)
     if len(outputs) != len(targets_in):

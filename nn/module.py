@@ -5,11 +5,14 @@ A neuron computes the lectures' α = b + Σⱼ wⱼhⱼ as one ``affine`` node, 
 an MLP is a list of layers, layer k reading layer k − 1's outputs: lecture 001's
 α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)).
 
-Parameters are named in the lectures' notation, 1-based: ``"W1[2,1]"`` is w(1)₂,₁, the
-weight from input 1 to neuron 2 of layer 1, and ``"b1[2]"`` is that neuron's bias. Each
-parameter Value carries its name as its ``label``, so a drawing shows it. Forward passes
-label their nodes too: ``"α1[2]"`` for neuron 2's pre-activation in layer 1, ``"h1[2]"``
-for its activation, ``"x1"`` for an input given as a plain number.
+Parameters are named in the lectures' notation, 1-based (see :mod:`nn.names`):
+``"W1[2,1]"`` is w(1)₂,₁, the weight from input 1 to neuron 2 of layer 1, and ``"b1[2]"``
+is that neuron's bias. Each parameter Value carries its name as its ``label``, so a drawing
+shows it. Forward passes label their nodes too: ``"α1[2]"`` for neuron 2's pre-activation
+in layer 1, ``"h1[2]"`` for its activation, ``"x1"`` for an input given as a plain number.
+
+Arguments are checked once, by the public constructor or call the user made
+(:mod:`nn.checks`); an MLP builds its layers and neurons without checking them again.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import numpy as np
 
 from autograd_core import Value, affine
 from autograd_core.value import mark_parameters
-from nn.activations import activate, check_activation
-from nn.init import DEFAULT_INIT, Seed, check_init, generator, initial_weights
+from nn.activations import ACTIVATIONS, TABLE
+from nn.checks import check_choice, check_int, check_parameter_count, check_sequence
+from nn.init import DEFAULT_INIT, INIT_SCHEMES, Seed, generator, initial_parameters
+from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
 Inputs = Sequence[Value | float]
 
@@ -53,10 +58,11 @@ class Module:
 class Neuron(Module):
     """One unit: h = f(b + Σⱼ wⱼxⱼ) for an activation f named by ``activation``.
 
-    ``Neuron(nin, activation="relu", *, init="he", seed=None)``: its weights are drawn by
-    ``init`` (see :mod:`nn.init`) as a 1 × nin matrix, its bias starts at 0. ``seed`` is a
-    non-negative int, a ``numpy.random.Generator`` or None (fresh randomness). Standing
-    alone it is neuron 1 of layer 1, so its parameters are ``W1[1,j]`` and ``b1[1]``.
+    ``Neuron(nin, activation="relu", *, init="he", seed=None)``: drawn by ``init`` (see
+    :mod:`nn.init`) as a layer of one neuron, its bias at 0 but with ``init="micrograd"``.
+    ``seed`` is a non-negative int, a ``numpy.random.Generator`` or None (fresh
+    randomness). Standing alone it is neuron 1 of layer 1, so its parameters are
+    ``W1[1,j]`` and ``b1[1]``.
 
     Attributes: ``weights`` (a list of nin Values, in input order), ``bias`` (a Value),
     ``activation`` (its name).
@@ -70,10 +76,8 @@ class Neuron(Module):
         init: str = DEFAULT_INIT,
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "nin")
-        check_activation(activation)
-        row = initial_weights(init, 1, nin, generator(seed))[0]  # checks init
-        self._set(row, 0.0, activation)
+        weights, biases = _drawn_layer(nin, 1, activation, init, seed, "Neuron")
+        self._set(weights[0].tolist(), float(biases[0]), activation)
 
     @classmethod
     def _from_numbers(cls, weights: Sequence[float], bias: float, activation: str) -> Neuron:
@@ -92,11 +96,11 @@ class Neuron(Module):
         """Record where the neuron sits, which fixes its parameter names and labels."""
         self._layer = layer
         self._row = row
-        self._alpha_label = f"α{layer}[{row}]"
-        self._h_label = f"h{layer}[{row}]"
+        self._alpha_label = alpha_name(layer, row)
+        self._h_label = h_name(layer, row)
         for j, w in enumerate(self.weights, start=1):
-            w.label = f"W{layer}[{row},{j}]"
-        self.bias.label = f"b{layer}[{row}]"
+            w.label = weight_name(layer, row, j)
+        self.bias.label = bias_name(layer, row)
 
     @property
     def nin(self) -> int:
@@ -111,14 +115,14 @@ class Neuron(Module):
         pre_activation.label = self._alpha_label
         if self.activation == "linear":
             return pre_activation
-        out = activate(pre_activation, self.activation)
+        out = TABLE[self.activation].apply(pre_activation)
         out.label = self._h_label
         return out
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         layer, row = self._layer, self._row
-        named = [(f"W{layer}[{row},{j}]", w) for j, w in enumerate(self.weights, start=1)]
-        named.append((f"b{layer}[{row}]", self.bias))
+        named = [(weight_name(layer, row, j), w) for j, w in enumerate(self.weights, start=1)]
+        named.append((bias_name(layer, row), self.bias))
         return named
 
     def weight_parameters(self) -> list[Value]:
@@ -146,11 +150,7 @@ class Layer(Module):
         init: str = DEFAULT_INIT,
         seed: Seed = None,
     ) -> None:
-        _check_count(nin, "nin")
-        _check_count(nout, "nout")
-        check_activation(activation)
-        weights = initial_weights(init, nout, nin, generator(seed))  # checks init
-        self._set(weights, np.zeros(nout), activation)
+        self._set(*_drawn_layer(nin, nout, activation, init, seed, "Layer"), activation)
 
     @classmethod
     def _from_arrays(cls, weights: np.ndarray, biases: np.ndarray, activation: str) -> Layer:
@@ -213,8 +213,10 @@ class MLP(Module):
     ``output_activation``; the names are ``"relu"``, ``"sigmoid"``, ``"tanh"`` and
     ``"linear"``. Weights are drawn layer by layer from ``numpy.random.default_rng(seed)``
     by ``init``: ``"he"`` (the default, N(0, 2/n_in)), ``"xavier"`` (Glorot uniform) or
-    ``"uniform"`` (U(−1, 1)); biases start at 0 (see :mod:`nn.init`). The same seed gives
-    the same weights; ``seed=None`` gives fresh ones.
+    ``"uniform"`` (U(−1, 1)), biases starting at 0; or ``"micrograd"``, weights and biases
+    from U(−1, 1), micrograd's lecture network (see :mod:`nn.init`). The same seed gives
+    the same parameters; ``seed=None`` gives fresh ones. A network of more than two
+    million parameters is refused (see :data:`nn.checks.MAX_PARAMETERS`).
 
     ``model(x)`` takes a sequence of ``nin`` numbers or Values and returns a Value when the
     last layer has one neuron, else a list of Values. Its layers are in ``layers``.
@@ -236,7 +238,7 @@ class MLP(Module):
         *,
         init: str = DEFAULT_INIT,
     ) -> None:
-        _check_count(nin, "nin")
+        nin = check_int(nin, "nin", 1)
         if isinstance(nouts, np.ndarray) and nouts.ndim == 1:
             nouts = nouts.tolist()
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
@@ -244,21 +246,18 @@ class MLP(Module):
                 f"nouts must be a non-empty sequence of layer sizes such as [16, 16, 1], "
                 f"got {nouts!r}"
             )
+        sizes = [nin]
         for k, size in enumerate(nouts, start=1):
-            _check_count(size, f"nouts[{k - 1}] (the size of layer {k})")
-        check_activation(activation)
-        check_activation(output_activation, "output_activation")
-        check_init(init)
+            sizes.append(check_int(size, f"nouts[{k - 1}] (the size of layer {k})", 1))
+        _check_activations(activation, output_activation)
+        check_choice(init, INIT_SCHEMES, "init")
+        check_parameter_count(sizes, f"MLP({nin}, {sizes[1:]})")
         rng = generator(seed)
-        sizes = [nin, *nouts]
         last = len(nouts) - 1
         layers = [
-            Layer(
-                sizes[k],
-                sizes[k + 1],
+            Layer._from_arrays(
+                *initial_parameters(init, sizes[k + 1], sizes[k], rng),
                 output_activation if k == last else activation,
-                init=init,
-                seed=rng,
             )
             for k in range(len(nouts))
         ]
@@ -280,9 +279,10 @@ class MLP(Module):
         value that is not a finite real number raises ValueError naming the layer, numbered
         from 1 as the lectures number them.
         """
-        check_activation(activation)
-        check_activation(output_activation, "output_activation")
+        _check_activations(activation, output_activation)
         weight_arrays, bias_arrays = _check_arrays(weights, biases)
+        sizes = [weight_arrays[0].shape[1], *(w.shape[0] for w in weight_arrays)]
+        check_parameter_count(sizes, "MLP.from_arrays")
         last = len(weight_arrays) - 1
         layers = [
             Layer._from_arrays(w, b, output_activation if k == last else activation)
@@ -346,9 +346,21 @@ class MLP(Module):
         return f"MLP({widths}, {self.activation} hidden, {self.output_activation} output)"
 
 
-def _check_count(n: object, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
+def _drawn_layer(
+    nin: object, nout: object, activation: object, init: object, seed: Seed, who: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """A standalone Neuron's or Layer's checked arguments, and its (W, b) drawn by ``init``."""
+    nin = check_int(nin, "nin", 1)
+    nout = check_int(nout, "nout", 1)
+    _check_activations(activation)
+    check_choice(init, INIT_SCHEMES, "init")
+    check_parameter_count((nin, nout), f"{who} with {nin} inputs")
+    return initial_parameters(init, nout, nin, generator(seed))
+
+
+def _check_activations(activation: object, output_activation: object = "linear") -> None:
+    check_choice(activation, ACTIVATIONS, "activation")
+    check_choice(output_activation, ACTIVATIONS, "output_activation")
 
 
 def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
@@ -357,16 +369,7 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
     Converting once here (not in every neuron) gives each input a single node that all
     neurons of the first layer share, as in the lectures' pictures.
     """
-    accepted = (
-        f"{who} input must be a sequence of {nin} numbers or Values (a list, a tuple or a "
-        "1-D NumPy array)"
-    )
-    if isinstance(x, np.ndarray):
-        if x.ndim != 1:
-            raise TypeError(f"{accepted}, got a {x.ndim}-D numpy.ndarray of shape {x.shape}")
-    # Sets and dicts have a length too, but no order to match inputs x1, x2, … against.
-    elif isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"{accepted}, got {type(x).__name__}")
+    check_sequence(x, f"{who} input", f"{nin} numbers or Values")
     if len(x) != nin:
         raise ValueError(f"{who} expected {nin} inputs, got {len(x)}")
     inputs = []
@@ -375,7 +378,7 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
             inputs.append(xi)
         else:
             try:
-                inputs.append(Value(xi, label=f"x{i}"))
+                inputs.append(Value(xi, label=input_name(i)))
             except TypeError:
                 raise TypeError(
                     f"{who} input x{i} must be a real number or a Value, got "

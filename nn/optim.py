@@ -3,15 +3,21 @@
 Each holds a list of Values and keeps its own state (momentum buffers, moment estimates)
 per parameter, in the order given. ``step()`` changes each ``.data`` in place;
 ``zero_grad()`` sets each ``.grad`` to 0 before the next backward pass.
+
+Hyper-parameters are checked when the optimiser is made, and ``step()`` is all or nothing:
+it computes every parameter's update and new state first and applies them only when all
+are computed, so an error (a ``.grad`` that is not a number) leaves every parameter and
+every buffer as it was.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from autograd_core import Value
+from nn.checks import check_real, is_ordered_sequence
 
 
 class Optimizer:
@@ -45,6 +51,23 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    def _gradients(self) -> list[float]:
+        """Every parameter's ``.grad`` as a float, or TypeError naming the first that is not."""
+        grads = []
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if isinstance(g, bool) or not isinstance(g, numbers.Real):
+                raise TypeError(
+                    f"params[{i}] ({p.label or 'unlabelled'}) has .grad {g!r}: a gradient must "
+                    "be a real number; nothing was updated"
+                )
+            grads.append(float(g))
+        return grads
+
+    def _apply(self, new_data: Sequence[float]) -> None:
+        for p, data in zip(self.params, new_data):
+            p.data = data
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum and weight decay.
@@ -57,27 +80,31 @@ class SGD(Optimizer):
 
     With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches every
     parameter given, biases included (see :mod:`nn.regularization` for a weights-only Ω).
+    γ ≥ 0, μ in [0, 1) and λ ≥ 0, each finite.
     """
 
     def __init__(
         self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
     ) -> None:
         super().__init__(params)
-        self.lr = _check_number(lr, "lr", "the learning rate")
-        self.momentum = _check_number(momentum, "momentum")
-        self.weight_decay = _check_number(weight_decay, "weight_decay")
+        self.lr = check_real(lr, "lr", meaning="the learning rate")
+        self.momentum = check_real(momentum, "momentum", below=1.0)
+        self.weight_decay = check_real(weight_decay, "weight_decay")
         self._buffers: list[float | None] = [None] * len(self.params)
 
     def step(self) -> None:
-        for i, p in enumerate(self.params):
-            g = p.grad
+        """One update of every parameter, all or nothing (see the module's docstring)."""
+        new_data, new_buffers = [], []
+        for p, g, buffer in zip(self.params, self._gradients(), self._buffers):
             if self.weight_decay != 0.0:
                 g = g + self.weight_decay * p.data
             if self.momentum != 0.0:
-                buffer = self._buffers[i]
                 g = g if buffer is None else self.momentum * buffer + g
-                self._buffers[i] = g
-            p.data -= self.lr * g
+                buffer = g
+            new_data.append(p.data - self.lr * g)
+            new_buffers.append(buffer)
+        self._apply(new_data)
+        self._buffers = new_buffers
 
     def __repr__(self) -> str:
         return (
@@ -97,6 +124,7 @@ class Adam(Optimizer):
         θ ← θ − γ m̂ / (√v̂ + ε)
 
     The first step moves every parameter with g ≠ 0 by almost exactly γ, whatever |g| is.
+    γ ≥ 0, β₁ and β₂ in [0, 1), ε > 0 and λ ≥ 0, each finite.
     """
 
     def __init__(
@@ -108,48 +136,44 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params)
-        self.lr = _check_number(lr, "lr", "the learning rate")
-        if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+        self.lr = check_real(lr, "lr", meaning="the learning rate")
+        if not is_ordered_sequence(betas) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (β₁, β₂), got {betas!r}")
-        beta1 = _check_number(betas[0], "betas[0]")
-        beta2 = _check_number(betas[1], "betas[1]")
-        for name, beta in (("betas[0]", beta1), ("betas[1]", beta2)):
-            if not beta < 1.0:
-                raise ValueError(f"{name} must lie in [0, 1), got {beta!r}")
-        self.betas = (beta1, beta2)
-        self.eps = _check_number(eps, "eps")
-        self.weight_decay = _check_number(weight_decay, "weight_decay")
+        self.betas = (
+            check_real(betas[0], "betas[0]", below=1.0),
+            check_real(betas[1], "betas[1]", below=1.0),
+        )
+        self.eps = check_real(eps, "eps", above_minimum=True)
+        self.weight_decay = check_real(weight_decay, "weight_decay")
         self.steps = 0
         self._first_moments = [0.0] * len(self.params)
         self._second_moments = [0.0] * len(self.params)
 
     def step(self) -> None:
-        self.steps += 1
+        """One update of every parameter, all or nothing (see the module's docstring)."""
+        t = self.steps + 1
         beta1, beta2 = self.betas
-        first_correction = 1.0 - beta1**self.steps
-        second_correction = 1.0 - beta2**self.steps
-        for i, p in enumerate(self.params):
-            g = p.grad
+        first_correction = 1.0 - beta1**t
+        second_correction = 1.0 - beta2**t
+        new_data, first_moments, second_moments = [], [], []
+        for p, g, m, v in zip(
+            self.params, self._gradients(), self._first_moments, self._second_moments
+        ):
             if self.weight_decay != 0.0:
                 g = g + self.weight_decay * p.data
-            m = beta1 * self._first_moments[i] + (1.0 - beta1) * g
-            v = beta2 * self._second_moments[i] + (1.0 - beta2) * g * g
-            self._first_moments[i] = m
-            self._second_moments[i] = v
+            m = beta1 * m + (1.0 - beta1) * g
+            v = beta2 * v + (1.0 - beta2) * g * g
             m_hat = m / first_correction
             v_hat = v / second_correction
-            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+            new_data.append(p.data - self.lr * m_hat / (math.sqrt(v_hat) + self.eps))
+            first_moments.append(m)
+            second_moments.append(v)
+        self._apply(new_data)
+        self._first_moments, self._second_moments = first_moments, second_moments
+        self.steps = t
 
     def __repr__(self) -> str:
         return (
             f"Adam({len(self.params)} parameters, lr={self.lr}, betas={self.betas}, "
             f"eps={self.eps}, weight_decay={self.weight_decay})"
         )
-
-
-def _check_number(x: object, name: str, meaning: str = "") -> float:
-    """A finite real number ≥ 0, as a float, or ValueError naming the argument."""
-    what = f" ({meaning})" if meaning else ""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x < 0:
-        raise ValueError(f"{name}{what} must be a finite number ≥ 0, got {x!r}")
-    return float(x)

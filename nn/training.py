@@ -15,12 +15,11 @@ import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from autograd_core import Value
+from nn.checks import check_int, check_real, check_rows, check_targets
 from nn.init import Seed, generator
 from nn.losses import value_sum
-from nn.module import MLP
+from nn.module import Module
 from nn.optim import Optimizer
 from nn.regularization import l2_penalty
 
@@ -41,7 +40,7 @@ class EpochReport:
 
 
 def train(
-    model: MLP,
+    model: Module,
     X: Sequence[Sequence[float]],
     y: Sequence[float],
     *,
@@ -56,34 +55,35 @@ def train(
 ) -> list[float]:
     """Train ``model`` on inputs ``X`` (one row per example) and targets ``y``.
 
-    ``loss(output, target)`` scores one example, e.g. ``binary_cross_entropy_with_logits``
-    with 0/1 targets or ``softmax_cross_entropy`` with class indices. ``batch_size=None``
-    uses every example in each step (full-batch gradient descent); otherwise each epoch
-    visits the examples in a fresh order drawn from ``seed``, in batches of that size.
-    Returns each epoch's loss (see :class:`EpochReport`).
-    """
-    inputs = np.asarray(X, dtype=float)
-    if inputs.ndim != 2 or inputs.shape[1] != model.nin:
-        raise ValueError(
-            f"X must have shape (n_examples, {model.nin}) for this model, got {inputs.shape}"
-        )
-    targets = list(np.asarray(y).tolist())
-    if len(targets) != len(inputs):
-        raise ValueError(f"X has {len(inputs)} examples but y has {len(targets)} targets")
-    if not targets:
-        raise ValueError("X is empty: give at least one example")
-    epochs = _check_int(epochs, "epochs", minimum=1)
-    batch_size = len(targets) if batch_size is None else _check_int(batch_size, "batch_size", 1)
-    log_every = _check_int(log_every, "log_every", minimum=0)
-    for name, function in (("loss", loss), ("callback", callback)):
-        if function is not None and not callable(function):
-            raise TypeError(f"{name} must be callable, got {type(function).__name__}")
-    if not hasattr(optimizer, "step"):
-        raise TypeError(f"optimizer must have a step() method, got {type(optimizer).__name__}")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not l2 >= 0:
-        raise ValueError(f"l2 must be a real number ≥ 0, got {l2!r}")
+    ``loss(output, target)`` scores one example and returns a Value, e.g.
+    ``binary_cross_entropy_with_logits`` with 0/1 targets or ``softmax_cross_entropy`` with
+    class indices. ``batch_size=None`` uses every example in each step (full-batch gradient
+    descent); otherwise each epoch visits the examples in a fresh order drawn from ``seed``,
+    in batches of that size. Returns each epoch's loss (see :class:`EpochReport`).
 
-    rows = inputs.tolist()
+    Every argument is checked before the first step, and a bad one raises at the call,
+    naming it: ``X`` a 2-D array or a list of rows, ``y`` a sequence or array with one
+    target per row, ``loss`` a function returning a Value (checked on the first example).
+    """
+    rows, targets = _check_data(model, X, y)
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = len(rows) if batch_size is None else check_int(batch_size, "batch_size", 1)
+    log_every = check_int(log_every, "log_every", 0)
+    if not callable(loss):
+        raise TypeError(
+            "loss must be a function loss(output, target) -> Value, such as "
+            f"nn.half_squared_error or nn.binary_cross_entropy_with_logits; got {loss!r:.60}"
+        )
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(
+            f"optimizer must have a step() method, such as nn.SGD(model.parameters(), lr=0.1); "
+            f"got {type(optimizer).__name__}"
+        )
+    l2 = check_real(l2, "l2")
+    _check_loss(loss, model(rows[0]), targets[0])
+
     n = len(rows)
     rng = generator(seed)
     history = []
@@ -92,9 +92,7 @@ def train(
         batches = [order[start : start + batch_size] for start in range(0, n, batch_size)]
         epoch_total = 0.0
         for batch in batches:
-            objective = _total_loss(
-                model, loss, [rows[i] for i in batch], [targets[i] for i in batch]
-            )
+            objective = value_sum([loss(model(rows[i]), targets[i]) for i in batch])
             objective = objective * (1.0 / len(batch))
             if l2:
                 objective = objective + l2 * l2_penalty(model)
@@ -114,37 +112,75 @@ def train(
 
 
 def accuracy(
-    model: MLP, X: Sequence[Sequence[float]], y: Sequence[int], threshold: float = 0.0
+    model: Module, X: Sequence[Sequence[float]], y: Sequence[int], threshold: float = 0.0
 ) -> float:
     """The fraction of examples the model classifies correctly.
 
-    With one output, the predicted class is 1 where the output exceeds ``threshold`` (0 for
-    a logit, 0.5 for a sigmoid output), else 0; with several outputs it is the index of the
-    largest one.
+    With one output, the model says "positive" where the output exceeds ``threshold`` (0 for
+    a logit or a tanh output, 0.5 for a sigmoid output). The labels are then 0/1 (positive
+    is 1) or, micrograd's convention, −1/+1 (positive is +1); any other label raises
+    ValueError. With several outputs the predicted class is the index of the largest one,
+    and each label is a class index 0 … n_outputs − 1.
     """
-    inputs = np.asarray(X, dtype=float)
-    labels = np.asarray(y).tolist()
-    if len(inputs) != len(labels) or not labels:
-        raise ValueError(
-            f"X has {len(inputs)} examples and y {len(labels)} labels; give as many, ≥ 1"
-        )
-    correct = 0
-    for row, label in zip(inputs.tolist(), labels):
-        out = model(row)
-        if isinstance(out, Value):
-            predicted = 1 if out.data > threshold else 0
-        else:
+    rows, labels = _check_data(model, X, y)
+    outputs = [model(row) for row in rows]
+    if isinstance(outputs[0], Value):
+        negative = _binary_negative_label(labels)
+        predictions = [1 if out.data > threshold else negative for out in outputs]
+    else:
+        _check_class_indices(labels, len(outputs[0]))
+        predictions = []
+        for out in outputs:
             scores = [o.data for o in out]
-            predicted = scores.index(max(scores))
-        correct += predicted == label
+            predictions.append(scores.index(max(scores)))
+    correct = sum(predicted == label for predicted, label in zip(predictions, labels))
     return correct / len(labels)
 
 
-def _total_loss(model: MLP, loss: LossFunction, rows: list[list[float]], targets: list) -> Value:
-    return value_sum([loss(model(row), target) for row, target in zip(rows, targets)])
+def _check_data(model: object, X: object, y: object) -> tuple[list[list[float]], list]:
+    """The model, its inputs and their targets as lists, or an error naming the argument."""
+    if not isinstance(model, Module) or not callable(model):
+        raise TypeError(
+            f"model must be an nn Module that can be called, such as nn.MLP(2, [16, 1]); "
+            f"got {type(model).__name__}"
+        )
+    rows = check_rows(X, getattr(model, "nin", None))
+    targets = check_targets(y, len(rows))
+    if not rows:
+        raise ValueError("X is empty: give at least one example")
+    return rows, targets
 
 
-def _check_int(n: object, name: str, minimum: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}, got {n!r}")
-    return int(n)
+def _check_loss(loss: LossFunction, output: Value | list[Value], target: object) -> None:
+    """Score the first example once, so that a loss of the wrong kind fails at the call."""
+    result = loss(output, target)
+    if not isinstance(result, Value):
+        raise TypeError(
+            f"loss must return a Value built from the model's output (so that backward "
+            f"reaches the weights), but it returned {type(result).__name__}: {result!r:.60}"
+        )
+
+
+def _binary_negative_label(labels: list) -> int:
+    """The label of the negative class for one output: 0 for 0/1 labels, −1 for ±1 labels."""
+    found = set(labels)
+    for negative in (0, -1):
+        if found <= {negative, 1}:
+            return negative
+    unexpected = sorted(found - {0, 1, -1}, key=repr) or sorted(found)
+    raise ValueError(
+        f"with one output, labels must all be 0/1 or all be −1/+1; got {unexpected[:5]!r}"
+    )
+
+
+def _check_class_indices(labels: list, n_classes: int) -> None:
+    for i, label in enumerate(labels):
+        if (
+            isinstance(label, bool)
+            or not isinstance(label, numbers.Integral)
+            or not 0 <= label < n_classes
+        ):
+            raise ValueError(
+                f"y[{i}] = {label!r}: with {n_classes} outputs each label is a class index "
+                f"0 … {n_classes - 1}"
+            )

@@ -7,8 +7,9 @@ its loss with respect to each of them three ways:
 - ``engine``: the loss built as a graph of Values (through ``nn``'s ``MLP.from_arrays``
   and losses where the lecture's network fits them, from Values directly where it has no
   biases) and ``backward()``;
-- ``finite difference``: central differences (L(θ + h) − L(θ − h)) / 2h on a plain NumPy
-  forward pass, which shares nothing with the engine.
+- ``finite difference``: central differences (L(θ + h) − L(θ − h)) / 2h
+  (:func:`central_differences`) of a plain NumPy forward pass, which shares nothing with
+  the engine's differentiation.
 
 The numbers are chosen so that every branch of the derivation matters: a ReLU unit that is
 off (its row of gradients must be exactly 0), more than one example where the lecture sums
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograd_core import Value
+from autograd_core import Value, numerical_gradient
 from nn import (
     MLP,
     binary_cross_entropy,
@@ -39,6 +40,7 @@ from nn import (
 )
 from nn.lectures import formulas
 from nn.losses import value_sum
+from nn.names import parameter_names, weight_name
 
 ENGINE_RTOL = 1e-9
 ENGINE_ATOL = 1e-12
@@ -51,23 +53,31 @@ Array = np.ndarray
 # -- parameters in the lectures' notation ------------------------------------------------------
 
 
-def layer_parameter_names(sizes: Sequence[int], biases: bool = True) -> list[str]:
-    """Names in ``nn``'s order: layer by layer, neuron by neuron, its weights, then its bias.
+def central_differences(
+    loss: Callable[[list[Array]], float], arrays: Sequence[Array], step: float = FD_STEP
+) -> list[Array]:
+    """∂L/∂θ for every entry θ of ``arrays``, by central differences (L(θ + h) − L(θ − h)) / 2h.
 
-    ``sizes`` is (n_in, n_1, …, n_out); ``"W1[2,1]"`` is the weight from input 1 to neuron
-    2 of layer 1 and ``"b1[2]"`` that neuron's bias, all 1-based as in the lectures.
+    ``loss`` maps a list of arrays shaped like ``arrays`` to a number, in plain NumPy. The
+    differences are taken by :func:`autograd_core.numerical_gradient`, the project's one
+    central-difference routine: it hands the shifted numbers over as Values, of which only
+    ``.data`` is read here, so none of the engine's differentiation is involved.
     """
-    names = []
-    for k in range(1, len(sizes)):
-        for i in range(1, sizes[k] + 1):
-            names.extend(f"W{k}[{i},{j}]" for j in range(1, sizes[k - 1] + 1))
-            if biases:
-                names.append(f"b{k}[{i}]")
-    return names
+    arrays = [np.asarray(a, dtype=float) for a in arrays]
+    ends = np.cumsum([a.size for a in arrays])[:-1]
+
+    def split(flat: Array) -> list[Array]:
+        return [part.reshape(a.shape) for part, a in zip(np.split(flat, ends), arrays)]
+
+    def loss_of_values(*values: Value) -> Value:
+        return Value(float(loss(split(np.array([v.data for v in values])))))
+
+    theta = np.concatenate([a.ravel() for a in arrays]).tolist()
+    return split(np.array(numerical_gradient(loss_of_values, theta, eps=step)))
 
 
 def flatten_layers(weights: Sequence[Array], biases: Sequence[Array] | None = None) -> Array:
-    """The parameter vector θ in :func:`layer_parameter_names` order."""
+    """The parameter vector θ in :func:`nn.names.parameter_names` order."""
     parts = []
     for k, W in enumerate(weights):
         W = np.asarray(W, dtype=float)
@@ -199,13 +209,7 @@ class WorkedExample:
 
     def finite_differences(self, step: float = FD_STEP) -> Array:
         """Central differences of ``numpy_loss`` in each parameter, with step ``step``."""
-        result = np.empty(len(self.theta))
-        for i in range(len(self.theta)):
-            up, down = self.theta.copy(), self.theta.copy()
-            up[i] += step
-            down[i] -= step
-            result[i] = (self.numpy_loss(up) - self.numpy_loss(down)) / (2.0 * step)
-        return result
+        return central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta], step)[0]
 
     def engine_gradient(self) -> tuple[Value, list[Value], Array]:
         """The engine's graph after ``backward()``: root, parameter leaves, their grads."""
@@ -229,14 +233,14 @@ class WorkedExample:
 
 
 def _mlp(theta: Array, sizes: Sequence[int], activation: str, output_activation: str):
-    """``nn``'s MLP holding θ, and its parameters in :func:`layer_parameter_names` order."""
+    """``nn``'s MLP holding θ, and its parameters in :func:`nn.names.parameter_names` order."""
 
     weights, biases = unflatten_layers(theta, sizes)
     model = MLP.from_arrays(
         weights, biases, activation=activation, output_activation=output_activation
     )
     by_name = dict(model.named_parameters())
-    names = layer_parameter_names(sizes)
+    names = parameter_names(sizes)
     if sorted(by_name) != sorted(names):
         raise RuntimeError(
             f"nn's parameter names {sorted(by_name)} differ from the lectures' {sorted(names)}"
@@ -249,12 +253,12 @@ def _as_list(output: Value | list[Value]) -> list[Value]:
 
 
 def _value_matrix(
-    theta: Array, start: int, shape: tuple[int, int], prefix: str
+    theta: Array, start: int, shape: tuple[int, int], layer: int
 ) -> list[list[Value]]:
     rows, columns = shape
     return [
         [
-            Value(theta[start + i * columns + j], label=f"{prefix}[{i + 1},{j + 1}]")
+            Value(theta[start + i * columns + j], label=weight_name(layer, i + 1, j + 1))
             for j in range(columns)
         ]
         for i in range(rows)
@@ -318,7 +322,7 @@ def _mlp_example(
         return total, leaves
 
     return WorkedExample(
-        names=tuple(layer_parameter_names(sizes)),
+        names=tuple(parameter_names(sizes)),
         theta=flatten_layers(weights, biases),
         numpy_loss=numpy_loss,
         formula_gradient=formula_gradient,
@@ -446,10 +450,10 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
     Y = np.array([[0.2, 0.9], [0.7, 0.1]])
 
     def forward(theta: Array) -> Array:
-        (W1_, W2_), _ = unflatten_layers(theta, sizes, biases=False)
-        sigmoid = formulas.ACTIVATION_FUNCTION_AND_DERIVATIVE["sigmoid"][0]
-        z = W2_ @ sigmoid(W1_ @ X)
-        return sigmoid(z) if sigmoid_output else z
+        weights, _ = unflatten_layers(theta, sizes, biases=False)
+        zero_biases = [np.zeros(W.shape[0]) for W in weights]
+        output = "sigmoid" if sigmoid_output else "linear"
+        return formulas.two_step_forward(weights, zero_biases, X, ["sigmoid", output]).hs[-1]
 
     def numpy_loss(theta: Array) -> float:
         return float(np.sum((forward(theta) - Y) ** 2))
@@ -466,8 +470,8 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
 
     def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
 
-        W1_values = _value_matrix(theta, 0, (3, 2), "W1")
-        W2_values = _value_matrix(theta, 6, (2, 3), "W2")
+        W1_values = _value_matrix(theta, 0, (3, 2), layer=1)
+        W2_values = _value_matrix(theta, 6, (2, 3), layer=2)
         losses = []
         for i, (x, y) in enumerate(zip(_columns(X), _columns(Y)), start=1):
             v = [a.sigmoid() for a in _matrix_times(W1_values, x)]
@@ -504,7 +508,7 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
             "A 2-3-2 network, sigmoid hidden layer v = σ(W1 x), two examples x = (1, 0.5) "
             "and (−0.5, 2) with targets (0.2, 0.7) and (0.9, 0.1), L summed over both. " + extra
         ),
-        names=tuple(layer_parameter_names(sizes, biases=False)),
+        names=tuple(parameter_names(sizes, biases=False)),
         theta=flatten_layers([W1, W2]),
         numpy_loss=numpy_loss,
         formula_gradient=formula_gradient,

@@ -13,7 +13,8 @@ Conventions shared by every function here:
   losses are sums over examples), so the same code is also a fast matrix path for a
   training step.
 - Activation names are the ones ``nn`` uses: ``"relu"``, ``"sigmoid"``, ``"tanh"``,
-  ``"linear"``. ReLU's derivative at 0 is taken as 0, as in the engine and PyTorch.
+  ``"linear"``, with f and f′ from :data:`nn.activations.TABLE`. ReLU's derivative at 0 is
+  taken as 0, as in the engine and PyTorch.
 
 Where a lecture prints a formula that is wrong (see the lectures' README), the correct one
 is the plain name and the printed one sits next to it with ``_as_printed`` in its name, so
@@ -22,48 +23,22 @@ the disagreement can be shown rather than hidden.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from nn.activations import TABLE, Activation
+
 Array = np.ndarray
 
-# -- activations and their derivatives, as NumPy functions of the pre-activation --------------
+# -- activations: f and f′ from nn's one table --------------------------------------------------
 
 
-def _sigmoid(a: Array) -> Array:
-    # Split by sign so that neither branch computes exp of a large positive number.
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _sigmoid_derivative(a: Array) -> Array:
-    s = _sigmoid(a)
-    return s * (1.0 - s)
-
-
-def _tanh_derivative(a: Array) -> Array:
-    return 1.0 - np.tanh(a) ** 2
-
-
-Elementwise = Callable[[Array], Array]
-
-# Not nn.activations.ACTIVATIONS (the tuple of names): this maps each name to (f, f′), both
-# applied element-wise to the pre-activation α.
-ACTIVATION_FUNCTION_AND_DERIVATIVE: dict[str, tuple[Elementwise, Elementwise]] = {
-    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
-    "sigmoid": (_sigmoid, _sigmoid_derivative),
-    "tanh": (np.tanh, _tanh_derivative),
-    "linear": (lambda a: np.asarray(a, dtype=float), np.ones_like),
-}
-
-
-def _activation(name: str) -> tuple[Elementwise, Elementwise]:
-    if name not in ACTIVATION_FUNCTION_AND_DERIVATIVE:
-        names = ", ".join(ACTIVATION_FUNCTION_AND_DERIVATIVE)
-        raise ValueError(f"unknown activation {name!r}; expected one of {names}")
-    return ACTIVATION_FUNCTION_AND_DERIVATIVE[name]
+def _activation(name: str) -> Activation:
+    if name not in TABLE:
+        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(TABLE)}")
+    return TABLE[name]
 
 
 # -- shapes -----------------------------------------------------------------------------------
@@ -141,7 +116,7 @@ def two_step_forward(
     alphas, hs = [], [h]
     for W, b, name in zip(weights, biases, activations):
         alpha = b[:, None] + W @ h
-        h = _activation(name)[0](alpha)
+        h = _activation(name).function(alpha)
         alphas.append(alpha)
         hs.append(h)
     return Forward(alphas, hs)
@@ -208,7 +183,7 @@ def _two_step_backward(
     )
     yield BackwardStepRecord("①", 0, "∇y J", g)
     for k in range(len(weights), 0, -1):
-        g = g * _activation(activations[k - 1])[1](forward.alphas[k - 1])
+        g = g * _activation(activations[k - 1]).derivative(forward.alphas[k - 1])
         yield BackwardStepRecord("②", k, f"∇α({k}) J", g)
         yield BackwardStepRecord("③", k, f"∇b({k}) J", g.sum(axis=1))
         yield BackwardStepRecord("④", k, f"∇W({k}) J", g @ forward.hs[k - 1].T)
@@ -289,21 +264,16 @@ def delta_recurrence(
     δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1), δ(n+1) = 1. ψ is diagonal, so multiplying by it is the
     element-wise product with its diagonal, which is what is stored and used here.
     """
-    weights, biases = _float_arrays(weights), _float_arrays(biases)
-    a = _as_batch(X, "X")
+    weights = _float_arrays(weights)
     n = len(weights)
-    _check_layers(weights, biases, a.shape[0], [activation] * (n - 1) + ["linear"])
+    # a(k) and φ′⊙(W(k) a(k-1) + b(k)) are 001's h(k) and f′(α(k)) for k < n.
+    forward = two_step_forward(weights, biases, X, [activation] * (n - 1) + ["linear"])
     if weights[-1].shape[0] != 1:
         raise ValueError(
             f"the δ recurrence is for a scalar output; W{n} has {weights[-1].shape[0]} rows"
         )
-    phi, phi_prime = _activation(activation)
-    activations_a, psis = [a], []
-    for W, b in zip(weights[:-1], biases[:-1]):
-        pre = W @ a + b[:, None]
-        a = phi(pre)
-        activations_a.append(a)
-        psis.append(phi_prime(pre))
+    activations_a = forward.hs[:-1]
+    psis = [_activation(activation).derivative(alpha) for alpha in forward.alphas[:-1]]
     batch = activations_a[0].shape[1]
     deltas: list[Array | None] = [None] * (n + 2)
     deltas[n + 1] = np.ones((1, batch))
@@ -353,13 +323,13 @@ def bias_trick_delta_recurrence_gradients(
     augmented = _float_arrays(augmented_weights)
     a = _as_batch(X, "X")
     ones = np.ones((1, a.shape[1]))
-    phi, phi_prime = _activation(activation)
+    phi = _activation(activation)
     n = len(augmented)
     a_tilde, psis = [np.vstack([a, ones])], []
     for W_tilde in augmented[:-1]:
         pre = W_tilde @ a_tilde[-1]
-        a_tilde.append(np.vstack([phi(pre), ones]))
-        psis.append(phi_prime(pre))
+        a_tilde.append(np.vstack([phi.function(pre), ones]))
+        psis.append(phi.derivative(pre))
     delta = np.ones((1, a.shape[1]))  # δ(n+1)
     grads: list[Array] = [np.empty(0)] * n
     for k in range(n, 0, -1):
@@ -438,6 +408,10 @@ def bce_sigmoid_network_gradients(
 def _two_layer_hidden(W1: Array, X: Array) -> tuple[Array, Array]:
     X = _as_batch(X, "X")
     return X, _sigmoid(np.asarray(W1, dtype=float) @ X)
+
+
+def _sigmoid(a: Array) -> Array:
+    return TABLE["sigmoid"].function(a)
 
 
 def sigmoid_output_squared_error_gradients(
@@ -557,7 +531,7 @@ def softmax_cross_entropy_gradients(
     forward = two_step_forward(weights, biases, X, [activation] * (len(weights) - 1) + ["linear"])
     logits = forward.alphas[-1]
     grad_a = softmax(logits) - _one_hot(labels, logits.shape[0], logits.shape[1])
-    g_prime = _activation(activation)[1]
+    g_prime = _activation(activation).derivative
     grad_weights: list[Array] = [np.empty(0)] * len(weights)
     grad_biases: list[Array] = [np.empty(0)] * len(weights)
     for k in range(len(weights), 0, -1):

@@ -1,13 +1,16 @@
-"""Module, Neuron, Layer and MLP: structure, names, arrays, seeding and bad input."""
+"""Module, Neuron, Layer and MLP: structure, names, forward, gradients by hand, bad input."""
 
+import doctest
 import math
 import re
 
 import numpy as np
 import pytest
 
+import nn.module
 from autograd_core import Value, topological_order
-from nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+from nn import ACTIVATIONS, MLP, Layer, Module, Neuron, half_squared_error
+from nn.lectures.formulas import two_step_forward
 
 # -- parameter order and names ---------------------------------------------------------------
 
@@ -68,17 +71,11 @@ def test_forward_matches_the_lectures_two_step_algorithm():
     W2 = np.array([[2.0, -3.0]])
     b2 = np.array([0.7])
     x = [0.3, -0.6, 0.9]
-    for activation, f in (
-        ("relu", lambda a: max(a, 0.0)),
-        ("sigmoid", lambda a: 1.0 / (1.0 + math.exp(-a))),
-        ("tanh", math.tanh),
-        ("linear", lambda a: a),
-    ):
+    for activation in ACTIVATIONS:
         model = MLP.from_arrays([W1, W2], [b1, b2], activation=activation)
-        # α(1) = b(1) + W(1) x, h(1) = f(α(1)), y = b(2) + W(2) h(1), written out by hand.
-        h1 = [f(b1[i] + sum(W1[i, j] * x[j] for j in range(3))) for i in range(2)]
-        y = b2[0] + W2[0, 0] * h1[0] + W2[0, 1] * h1[1]
-        assert math.isclose(model(x).data, y, rel_tol=1e-14)
+        # 001: α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)), in NumPy.
+        lecture = two_step_forward([W1, W2], [b1, b2], x, [activation, "linear"])
+        assert math.isclose(model(x).data, lecture.hs[-1][0, 0], rel_tol=1e-14)
 
 
 def test_output_activation_applies_to_the_last_layer_only():
@@ -159,6 +156,43 @@ def test_reprs_read_like_prose():
     assert MLP(2, [16, 16, 1], seed=0).sizes == (2, 16, 16, 1)
 
 
+# -- gradients worked by hand --------------------------------------------------------------
+
+
+def test_a_2_2_1_relu_network_against_gradients_worked_by_hand():
+    # Lecture 001's shape: ReLU hidden layer, linear output, L = ½(t − y)².
+    W1 = [[1.0, -2.0], [0.5, 1.0]]
+    b1 = [0.5, -3.0]
+    W2 = [[1.5, -1.0]]
+    b2 = [0.25]
+    x, t = [2.0, 1.0], 2.0
+    model = MLP.from_arrays([W1, W2], [b1, b2])
+    y = model(x)
+    loss = half_squared_error(y, t)
+    loss.backward()
+    # Forward: α(1) = (0.5 + 2 − 2, −3 + 1 + 1) = (0.5, −1), h(1) = (0.5, 0): unit 2 is off.
+    # y = 0.25 + 1.5·0.5 − 1·0 = 1, L = ½(2 − 1)² = 0.5.
+    assert y.data == 1.0 and loss.data == 0.5
+    # Backward: g = ∂L/∂y = y − t = −1; ∇W(2) = g h(1)ᵀ = (−0.5, 0), ∇b(2) = −1;
+    # g ← W(2)ᵀ g ⊙ step(α(1)) = (−1.5, 1) ⊙ (1, 0) = (−1.5, 0); ∇W(1) = g xᵀ, ∇b(1) = g.
+    gWs, gbs = model.grad_arrays()
+    assert gWs[1].tolist() == [[-0.5, 0.0]]
+    assert gbs[1].tolist() == [-1.0]
+    assert gWs[0].tolist() == [[-3.0, -1.5], [0.0, 0.0]]
+    assert gbs[0].tolist() == [-1.5, 0.0]
+
+
+def test_a_sigmoid_neuron_against_its_derivative_by_hand():
+    # y = σ(w·x + b) with w = 2, b = −1, x = 1: α = 1, ∂y/∂w = σ(1)(1 − σ(1))·x.
+    model = MLP.from_arrays([[[2.0]]], [[-1.0]], output_activation="sigmoid")
+    y = model([1.0])
+    y.backward()
+    s = 1.0 / (1.0 + math.exp(-1.0))
+    assert math.isclose(y.data, s, rel_tol=1e-15)
+    assert math.isclose(model.parameters()[0].grad, s * (1.0 - s), rel_tol=1e-15)
+    assert math.isclose(model.parameters()[1].grad, s * (1.0 - s), rel_tol=1e-15)
+
+
 # -- arrays ------------------------------------------------------------------------------------
 
 
@@ -200,53 +234,6 @@ def test_grad_arrays_hold_the_gradients_in_the_weights_shapes():
     assert gbs[1][1] == named["b2[2]"].grad == 2.0  # ∂(y1 + 2 y2)/∂b2[2] = 2, linear output
 
 
-# -- initialisation ----------------------------------------------------------------------------
-
-
-def test_the_same_seed_gives_the_same_weights():
-    for init in ("he", "xavier", "uniform"):
-        a = MLP(2, [8, 8, 1], seed=42, init=init).weight_arrays()
-        b = MLP(2, [8, 8, 1], seed=42, init=init).weight_arrays()
-        c = MLP(2, [8, 8, 1], seed=43, init=init).weight_arrays()
-        for x, y in zip(a[0] + a[1], b[0] + b[1]):
-            np.testing.assert_array_equal(x, y)
-        assert not all(np.array_equal(x, y) for x, y in zip(a[0], c[0]))
-    np.testing.assert_array_equal(
-        Neuron(5, seed=1).weights[0].data, Neuron(5, seed=1).weights[0].data
-    )
-    assert (
-        Layer(3, 3, seed=1).weight_array().tolist() == Layer(3, 3, seed=1).weight_array().tolist()
-    )
-
-
-def test_no_seed_gives_fresh_weights():
-    a = MLP(2, [16, 1]).weight_arrays()[0][0]
-    b = MLP(2, [16, 1]).weight_arrays()[0][0]
-    assert not np.array_equal(a, b)
-
-
-def test_seed_accepts_a_numpy_generator():
-    a = MLP(2, [4, 1], seed=np.random.default_rng(5)).weight_arrays()[0][0]
-    b = MLP(2, [4, 1], seed=np.random.default_rng(5)).weight_arrays()[0][0]
-    np.testing.assert_array_equal(a, b)
-
-
-def test_init_schemes_have_their_documented_spread_and_zero_biases():
-    n_in, n_out = 400, 300
-    he = Layer(n_in, n_out, init="he", seed=0).weight_array()
-    assert abs(he.mean()) < 0.02 * math.sqrt(2.0 / n_in)
-    assert math.isclose(he.std(), math.sqrt(2.0 / n_in), rel_tol=0.02)
-    xavier = Layer(n_in, n_out, init="xavier", seed=0).weight_array()
-    limit = math.sqrt(6.0 / (n_in + n_out))
-    assert np.all(np.abs(xavier) <= limit) and np.abs(xavier).max() > 0.99 * limit
-    assert math.isclose(xavier.std(), limit / math.sqrt(3.0), rel_tol=0.02)  # U(−a, a)
-    uniform = Layer(n_in, n_out, init="uniform", seed=0).weight_array()
-    assert np.all(np.abs(uniform) <= 1.0) and np.abs(uniform).max() > 0.99
-    for init in ("he", "xavier", "uniform"):
-        _, bs = MLP(3, [5, 2], seed=0, init=init).weight_arrays()
-        assert all(np.all(b == 0.0) for b in bs)
-
-
 # -- bad input ---------------------------------------------------------------------------------
 
 
@@ -267,25 +254,6 @@ def test_an_unknown_activation_raises_listing_the_choices(build):
         build()
     for name in ACTIVATIONS:
         assert repr(name) in str(error.value)
-
-
-@pytest.mark.parametrize(
-    "build",
-    [
-        lambda: MLP(2, [1], init="glorot"),
-        lambda: Layer(2, 3, init="glorot"),
-        lambda: Neuron(2, init="glorot"),
-    ],
-)
-def test_an_unknown_init_raises_listing_the_choices(build):
-    with pytest.raises(ValueError, match=r"unknown init 'glorot': .*'he', 'xavier', 'uniform'"):
-        build()
-
-
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_a_bad_seed_raises(seed):
-    with pytest.raises(ValueError, match="seed must be"):
-        MLP(2, [1], seed=seed)
 
 
 @pytest.mark.parametrize(
@@ -371,3 +339,37 @@ def test_an_input_element_that_is_not_a_number_raises_type_error():
 def test_from_arrays_rejects_bad_shapes_naming_the_layer(weights, biases, message):
     with pytest.raises(ValueError, match=message):
         MLP.from_arrays(weights, biases)
+
+
+@pytest.mark.parametrize(
+    ("build", "count"),
+    [
+        (lambda: MLP(10**4, [10**4]), "100,010,000"),  # 10⁴·(10⁴ + 1)
+        (lambda: Layer(10**4, 10**4), "100,010,000"),
+        (lambda: Neuron(3 * 10**6), "3,000,001"),
+        (lambda: MLP(2, [1000, 2000, 1]), "2,007,001"),  # 3000 + 2,002,000 + 2001
+        (lambda: MLP.from_arrays([np.zeros((2000, 1000))], [np.zeros(2000)]), "2,002,000"),
+    ],
+)
+def test_a_model_too_large_for_a_scalar_engine_is_refused_at_once(build, count):
+    with pytest.raises(ValueError, match=f"would have {count} parameters") as error:
+        build()
+    assert "nn.lectures.formulas" in str(error.value)  # the NumPy matrix path
+
+
+def test_an_mlp_checks_each_argument_once(monkeypatch):
+    checked = []
+    real = nn.module.check_choice
+
+    def counting(value, choices, argument):
+        checked.append(argument)
+        return real(value, choices, argument)
+
+    monkeypatch.setattr(nn.module, "check_choice", counting)
+    MLP(2, [16, 16, 1], seed=0)
+    assert sorted(checked) == ["activation", "init", "output_activation"]
+
+
+def test_docstring_examples_run():
+    failures, tried = doctest.testmod(nn.module)
+    assert tried > 0 and failures == 0

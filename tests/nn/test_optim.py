@@ -107,10 +107,16 @@ def test_sgd_on_a_model_decreases_the_loss():
         (lambda p: SGD(p, lr=0.1, momentum=-0.5), "momentum must be"),
         (lambda p: SGD(p, lr=0.1, weight_decay=math.inf), "weight_decay must be"),
         (lambda p: Adam(p, lr=-1.0), "lr"),
-        (lambda p: Adam(p, betas=(0.9, 1.0)), r"betas\[1\] must lie in \[0, 1\)"),
+        (lambda p: SGD(p, lr=math.inf), "lr"),
+        (lambda p: SGD(p, lr=0.1, momentum=1.0), r"momentum must be a number in \[0, 1\)"),
+        (lambda p: Adam(p, betas=(0.9, 1.0)), r"betas\[1\] must be a number in \[0, 1\)"),
+        (lambda p: Adam(p, betas=(math.nan, 0.9)), r"betas\[0\] must be"),
         (lambda p: Adam(p, betas=(-0.1, 0.9)), r"betas\[0\] must be"),
         (lambda p: Adam(p, betas=0.9), r"betas must be a pair"),
-        (lambda p: Adam(p, eps=-1e-8), "eps must be"),
+        (lambda p: Adam(p, eps=-1e-8), "eps must be a finite number > 0"),
+        (lambda p: Adam(p, eps=0.0), "eps must be a finite number > 0"),
+        (lambda p: Adam(p, eps=math.inf), "eps must be"),
+        (lambda p: Adam(p, weight_decay=-1.0), "weight_decay must be"),
         (lambda p: SGD([], lr=0.1), "params is empty"),
         (lambda p: SGD([p[0], p[0]], lr=0.1), r"params\[1\] .* appears more than once"),
     ],
@@ -127,3 +133,23 @@ def test_params_that_are_not_values_raise_type_error():
         Adam(Value(1.0))
     with pytest.raises(TypeError, match="iterable of Values"):
         SGD(3, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)]
+)
+def test_a_step_that_fails_changes_nothing(make):
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    optimizer = make([a, b])
+    a.grad, b.grad = 0.5, None  # b's gradient is not a number
+    with pytest.raises(TypeError, match=r"params\[1\] \(b\) has .grad None"):
+        optimizer.step()
+    assert (a.data, b.data) == (1.0, 2.0)
+    # The optimiser's state did not move either: the next step is a first step.
+    b.grad = 0.5
+    optimizer.step()
+    fresh = make([Value(1.0)])
+    fresh.params[0].grad = 0.5
+    fresh.step()
+    assert a.data == fresh.params[0].data < 1.0
+    assert b.data - 2.0 == pytest.approx(a.data - 1.0, rel=1e-12)  # the same first move

@@ -1,6 +1,4 @@
-"""Two moons and the training loop, up to a classifier that separates them."""
-
-import math
+"""nn.training: the training loop and accuracy, up to a classifier of the two moons."""
 
 import numpy as np
 import pytest
@@ -16,42 +14,6 @@ from nn import (
     train,
     two_moons,
 )
-
-
-def test_two_moons_shapes_labels_and_seeding():
-    X, y = two_moons(101, noise=0.1, seed=3)
-    assert X.shape == (101, 2) and y.shape == (101,)
-    assert sorted(set(y.tolist())) == [0, 1]
-    assert (y == 0).sum() == 51 and (y == 1).sum() == 50
-    X2, y2 = two_moons(101, noise=0.1, seed=3)
-    np.testing.assert_array_equal(X, X2)
-    np.testing.assert_array_equal(y, y2)
-    X3, _ = two_moons(101, noise=0.1, seed=4)
-    assert not np.array_equal(X, X3)
-
-
-def test_two_moons_without_noise_lie_on_their_half_circles():
-    X, y = two_moons(40, noise=0.0, seed=0)
-    upper, lower = X[y == 0], X[y == 1]
-    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0, rtol=1e-12)
-    assert np.all(upper[:, 1] >= -1e-12)
-    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, rtol=1e-12)
-    assert np.all(lower[:, 1] <= 0.5 + 1e-12)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"n_samples": 1}, "n_samples must be an int ≥ 2"),
-        ({"n_samples": 10.0}, "n_samples"),
-        ({"noise": -0.1}, "noise must be a real number ≥ 0"),
-        ({"noise": math.inf}, "noise must be finite"),
-        ({"seed": -3}, "seed must be"),
-    ],
-)
-def test_two_moons_rejects_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        two_moons(**kwargs)
 
 
 def test_sgd_learns_the_two_moons():
@@ -140,6 +102,28 @@ def test_accuracy_thresholds_one_output_and_takes_the_argmax_of_several():
     assert accuracy(model, [[0.0, 3.0, 1.0], [5.0, 0.0, 0.0]], [1, 2]) == 0.5
 
 
+def test_accuracy_accepts_plus_minus_one_labels():
+    model = MLP.from_arrays([[[1.0]]], [[0.0]], output_activation="tanh")  # output tanh(x1)
+    X = [[0.5], [-0.5], [2.0], [-1.0]]
+    # Predicted +1, −1, +1, −1 against labels +1, −1, −1, −1: three of four right.
+    assert accuracy(model, X, [1, -1, -1, -1]) == 0.75
+    assert accuracy(model, X, np.array([1.0, -1.0, 1.0, -1.0])) == 1.0
+    assert accuracy(model, X, [1, 0, 1, 0]) == 1.0  # 0/1 labels as before
+
+
+@pytest.mark.parametrize("labels", [[1, 0, -1, 1], [0.5, 1, 0, 1], [2, 0, 1, 0]])
+def test_accuracy_refuses_labels_it_cannot_score_with_one_output(labels):
+    model = MLP.from_arrays([[[1.0]]], [[0.0]])
+    with pytest.raises(ValueError, match="labels must all be 0/1 or all be −1/\\+1"):
+        accuracy(model, [[0.5], [-0.5], [2.0], [-1.0]], labels)
+
+
+def test_accuracy_refuses_a_class_index_out_of_range():
+    model = MLP.from_arrays([np.eye(3)], [np.zeros(3)])
+    with pytest.raises(ValueError, match=r"y\[1\] = 3: .* class index 0 … 2"):
+        accuracy(model, [[0.0, 3.0, 1.0], [5.0, 0.0, 0.0]], [1, 3])
+
+
 def test_the_callback_gets_each_epochs_number_count_and_mean_loss():
     model = MLP.from_arrays([[[1.0, 0.0]]], [[0.0]])  # output = x1
     X, y = [[1.0, 0.0], [3.0, 0.0]], [0.0, 1.0]
@@ -165,18 +149,28 @@ def test_the_callback_gets_each_epochs_number_count_and_mean_loss():
     [
         ({"X": [[1.0, 2.0, 3.0]]}, ValueError, r"X must have shape \(n_examples, 2\)"),
         ({"y": [1.0, 0.0]}, ValueError, "X has 1 examples but y has 2 targets"),
-        ({"epochs": 0}, ValueError, "epochs must be an int ≥ 1"),
-        ({"batch_size": 0}, ValueError, "batch_size must be an int ≥ 1"),
+        ({"epochs": 0}, ValueError, "epochs must be a positive int"),
+        ({"batch_size": 0}, ValueError, "batch_size must be a positive int"),
         ({"log_every": -1}, ValueError, "log_every must be an int ≥ 0"),
-        ({"l2": -0.5}, ValueError, "l2 must be a real number ≥ 0"),
-        ({"loss": "mse"}, TypeError, "loss must be callable"),
+        ({"l2": -0.5}, ValueError, "l2 must be a finite number ≥ 0"),
+        ({"loss": "mse"}, TypeError, r"loss must be a function loss\(output, target\) -> Value"),
+        ({"loss": None}, TypeError, r"loss must be a function .* got None"),
+        ({"loss": lambda out, t: 0.5}, TypeError, "loss must return a Value .* returned float"),
+        ({"y": None}, TypeError, "y must be a sequence of targets"),
+        ({"y": {0: 1.0}}, TypeError, "y must be a sequence of targets.* got dict"),
+        ({"X": {0: [1.0, 2.0]}}, TypeError, r"X must have shape \(n_examples, 2\).* got dict"),
+        ({"X": [{1.0, 2.0}]}, TypeError, r"X must have shape \(n_examples, 2\)"),
+        ({"model": "mlp"}, TypeError, "model must be an nn Module .* got str"),
+        ({"model": lambda x: x}, TypeError, "model must be an nn Module .* got function"),
         ({"callback": 3}, TypeError, "callback must be callable"),
         ({"optimizer": "sgd"}, TypeError, "optimizer must have a step"),
     ],
 )
 def test_train_rejects_bad_arguments(kwargs, error, message):
     model = MLP(2, [1], seed=0)
+    before = [p.data for p in model.parameters()]
     arguments = {
+        "model": model,
         "X": [[1.0, 2.0]],
         "y": [1.0],
         "loss": half_squared_error,
@@ -184,6 +178,7 @@ def test_train_rejects_bad_arguments(kwargs, error, message):
         "epochs": 1,
         **kwargs,
     }
-    X, y = arguments.pop("X"), arguments.pop("y")
+    model_given, X, y = arguments.pop("model"), arguments.pop("X"), arguments.pop("y")
     with pytest.raises(error, match=message):
-        train(model, X, y, **arguments)
+        train(model_given, X, y, **arguments)
+    assert [p.data for p in model.parameters()] == before  # raised before any step

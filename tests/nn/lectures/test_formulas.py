@@ -1,7 +1,7 @@
 """The lectures' hand-derived formulas (nn.lectures.formulas) against the engine.
 
 Three independent routes to each gradient: the formula in NumPy, the engine through nn's
-MLP and losses, and central differences of a plain NumPy forward pass written here. The
+MLP and losses, and central differences of 001's NumPy forward pass (two_step_forward). The
 "as printed" versions of the lectures' slips must disagree with the truth exactly as the
 lectures' README describes.
 """
@@ -17,49 +17,19 @@ from hypothesis import strategies as st
 
 from nn import MLP, binary_cross_entropy, half_squared_error, softmax_cross_entropy
 from nn.lectures import formulas as F
+from nn.lectures.examples import central_differences
 
 ENGINE = {"rtol": 1e-9, "atol": 1e-12}  # engine vs formula: the same number, other floats
 FD = {"rtol": 1e-6, "atol": 1e-7}  # central differences, h = 1e-6
 ACTIVATION_NAMES = ["relu", "sigmoid", "tanh", "linear"]
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-# -- independent helpers: NumPy forward passes, central differences, the engine ------------------
+# -- helpers: the NumPy forward pass, the engine, random networks -------------------------------
 
 
-def act(name, a):
-    return {
-        "relu": lambda z: np.maximum(z, 0.0),
-        "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
-        "tanh": np.tanh,
-        "linear": lambda z: z,
-    }[name](a)
-
-
-def forward(weights, biases, X, activations):
-    """Pre-activations and output of a plain NumPy MLP (one column per example)."""
-    h, pre = X, []
-    for W, b, name in zip(weights, biases, activations):
-        a = W @ h + b[:, None]
-        pre.append(a)
-        h = act(name, a)
-    return pre, h
-
-
-def central_differences(loss, arrays, step=1e-6):
-    """∂loss/∂(each entry of each array) by (L(θ + h) − L(θ − h)) / 2h."""
-    grads = []
-    for array in arrays:
-        grad = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            keep = array[index]
-            array[index] = keep + step
-            up = loss()
-            array[index] = keep - step
-            down = loss()
-            array[index] = keep
-            grad[index] = (up - down) / (2 * step)
-        grads.append(grad)
-    return grads
+def network_output(weights, biases, X, activations):
+    """The network's output from 001's forward step (one column per example)."""
+    return F.two_step_forward(weights, biases, X, activations).hs[-1]
 
 
 def engine_gradients(weights, biases, X, activation, output_activation, loss_of):
@@ -83,7 +53,7 @@ def random_network(seed, sizes, batch):
 
 def off_kinks(weights, biases, X, activations, margin=1e-3):
     """ReLU layers' pre-activations stay clear of 0, where the derivative jumps."""
-    pre, _ = forward(weights, biases, X, activations)
+    pre = F.two_step_forward(weights, biases, X, activations).alphas
     return all(name != "relu" or np.min(np.abs(a)) > margin for a, name in zip(pre, activations))
 
 
@@ -110,6 +80,14 @@ networks = st.tuples(
 W_001 = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
 B_001 = [np.array([0.1, -0.2]), np.array([0.3])]
 X_001, T_001 = np.array([1.0, -2.0]), np.array([1.0])
+
+
+def test_two_step_forward_matches_the_hand_computation():
+    forward = F.two_step_forward(W_001, B_001, X_001, ["relu", "linear"])
+    np.testing.assert_allclose(forward.hs[0], [[1.0], [-2.0]])
+    np.testing.assert_allclose(forward.alphas[0], [[1.1], [-1.45]], rtol=1e-15)
+    np.testing.assert_allclose(forward.hs[1], [[1.1], [0.0]], rtol=1e-15)
+    np.testing.assert_allclose(forward.hs[2], [[1.95]], rtol=1e-15)
 
 
 def test_two_step_gradients_match_the_hand_computation():
@@ -174,8 +152,9 @@ def test_two_step_equals_engine_and_finite_differences(network):
     engine = engine_gradients(
         weights, biases, X, hidden, output, lambda y, i: half_squared_error(y, list(T[:, i]))
     )
+    n = len(weights)
     finite = central_differences(
-        lambda: 0.5 * np.sum((T - forward(weights, biases, X, activations)[1]) ** 2),
+        lambda p: 0.5 * np.sum((T - network_output(p[:n], p[n:], X, activations)) ** 2),
         [*weights, *biases],
     )
     assert_all_close(engine[0] + engine[1], formula[0] + formula[1], ENGINE)
@@ -212,8 +191,9 @@ def test_delta_recurrence_equals_engine_and_finite_differences(network):
 
     formula = F.delta_recurrence_gradients(weights, biases, X, phi)
     engine = engine_gradients(weights, biases, X, phi, "linear", lambda y, i: y)
+    n = len(weights)
     finite = central_differences(
-        lambda: np.sum(forward(weights, biases, X, activations)[1]), [*weights, *biases]
+        lambda p: np.sum(network_output(p[:n], p[n:], X, activations)), [*weights, *biases]
     )
     assert_all_close(engine[0] + engine[1], formula[0] + formula[1], ENGINE)
     assert_all_close(finite, formula[0] + formula[1], FD)
@@ -255,7 +235,7 @@ def bce_network(seed, sizes=(2, 3, 2, 1), batch=4):
 
 
 def bce_loss(weights, biases, X, Y):
-    y_hat = forward(weights, biases, X, ["sigmoid"] * len(weights))[1]
+    y_hat = network_output(weights, biases, X, ["sigmoid"] * len(weights))
     return -np.sum(Y * np.log(y_hat) + (1 - Y) * np.log(1 - y_hat))
 
 
@@ -267,7 +247,8 @@ def test_bce_network_gradients_equal_engine_and_finite_differences(seed, hidden)
     engine = engine_gradients(
         weights, biases, X, "sigmoid", "sigmoid", lambda p, i: binary_cross_entropy(p, [Y[0, i]])
     )
-    finite = central_differences(lambda: bce_loss(weights, biases, X, Y), [*weights, *biases])
+    n = len(weights)
+    finite = central_differences(lambda p: bce_loss(p[:n], p[n:], X, Y), [*weights, *biases])
     assert_all_close(engine[0] + engine[1], formula[0] + formula[1], ENGINE)
     assert_all_close(finite, formula[0] + formula[1], FD)
     # The slide's simplified last-layer result, (ŷ − y) v[2]ᵀ, is the same number.
@@ -331,9 +312,11 @@ def test_two_layer_closed_forms_equal_engine_and_finite_differences(shape, sigmo
     )
     formula = list(gradients(W1, W2, X, Y))
 
-    def loss():
-        f = W2 @ act("sigmoid", W1 @ X)
-        return np.sum(((act("sigmoid", f) if sigmoid_output else f) - Y) ** 2)
+    zero_biases = [np.zeros(W1.shape[0]), np.zeros(W2.shape[0])]
+    activations = ["sigmoid", "sigmoid" if sigmoid_output else "linear"]
+
+    def loss(p):
+        return np.sum((network_output(p, zero_biases, X, activations) - Y) ** 2)
 
     assert_all_close(two_layer_engine(W1, W2, X, Y, sigmoid_output), formula, ENGINE)
     assert_all_close(central_differences(loss, [W1, W2]), formula, FD)
@@ -383,8 +366,10 @@ def test_softmax_gradients_equal_engine_and_finite_differences(network):
     activations = [hidden] * (len(sizes) - 2) + ["linear"]
     assume(off_kinks(weights, biases, X, activations))
 
-    def loss():
-        logits = forward(weights, biases, X, activations)[1]
+    n = len(weights)
+
+    def loss(p):
+        logits = network_output(p[:n], p[n:], X, activations)
         log_norm = np.log(np.exp(logits).sum(axis=0))
         return np.sum(log_norm - logits[labels, np.arange(batch)])
 
