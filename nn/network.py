@@ -595,7 +595,10 @@ def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str
                 f"<title>{html.escape(_edge_title(edge, k in view.grads_known))}</title>"
                 "</line>"
             )
-            if few and (not focused or edge.name in view.focus_edges or view.focus_layer == k):
+            if few:
+                # Every frame of a player has every label, hidden where it does not apply,
+                # so that nothing moves from frame to frame.
+                visible = not focused or edge.name in view.focus_edges or view.focus_layer == k
                 # Spread the labels along the edges by source, so those from one neuron
                 # (which fan out) and those into one neuron (which converge) do not collide.
                 n_in = net.sizes[k - 1]
@@ -612,10 +615,11 @@ def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str
                         stroke="#ffffff",
                         stroke_width="3",
                         paint_order="stroke",
+                        **({} if visible else {"visibility": "hidden"}),
                     )
                 )
         out.append("</g>")
-    if view.show_loss and layout.loss_box is not None:
+    if layout.loss_box is not None:
         lx, ly = layout.loss_box.left
         for i in range(1, net.sizes[-1] + 1):
             x1, y1 = boxes[(last, i)].right
@@ -768,7 +772,7 @@ def _legend(
             f'y2="{_attr(sy - 4)}" stroke="{colour}" stroke-width="{stroke}"{dash}/>'
         )
         out.append(_text(sx + 34, sy, label, font_size="11", fill=INK))
-        sx += 34 + 7 * len(label) + 18
+        sx += 34 + (230 if label.startswith("thick") else 110)
     lines = []
     if net.has_example:
         lines.append(
@@ -1013,8 +1017,8 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
         (
             _View(everything, frozenset({n}), frozenset(), frozenset(), True, focus_neuron=(n, i)),
             f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂α{n}[{i}] = ∂L/∂h{n}[{i}] · "
-            f"ψ'(α{n}[{i}]) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)} "
-            f"(ψ' = f' of {focus.activation}). The tint of a neuron shows its δ.",
+            f"ψ'(α{n}[{i}]) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
+            f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
         )
     )
     for k in range(n - 1, 0, -1):
