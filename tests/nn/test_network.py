@@ -8,7 +8,10 @@ NumPy, the engine's own backward on the model, or a number from lecture 001 by h
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -432,3 +435,38 @@ def test_lectures_report_writes_network_diagrams(tmp_path, capsys):
         "003-delta-recurrence",
         "004-softmax",
     ]
+
+
+# -- the README's section and the benchmark ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_section_runs_and_draws_the_committed_picture(tmp_path, monkeypatch, capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## See the whole network", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__readme__"})
+    delta, grad = (float(v) for v in capsys.readouterr().out.split())
+    # ∂L/∂W3[1,3] = δ3[1] · h2[3] (lecture 003), from the drawn numbers themselves.
+    view = draw_network(MLP(2, [16, 16, 1], seed=0), [0.5, -1.0], 1.0, half_squared_error)
+    assert grad == pytest.approx(view.neuron("h3[1]").delta * view.neuron("h2[3]").h)
+    assert delta == view.neuron("h2[3]").delta
+    assert "](docs/network.svg)" in section
+    drawn = (tmp_path / "network.svg").read_text(encoding="utf-8")
+    assert drawn == (ROOT / "docs" / "network.svg").read_text(encoding="utf-8")
+    assert (tmp_path / "backprop.html").exists()
+
+
+def test_benchmark_quick_run():
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_network.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for workload in ("N1", "N2", "N3", "N4", "N5"):
+        assert re.search(rf"^\| {workload} \|", run.stdout, flags=re.MULTILINE), workload
