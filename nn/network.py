@@ -161,6 +161,64 @@ def _loss_name(loss: Callable[..., Any]) -> str:
     return getattr(loss, "__name__", None) or type(loss).__name__
 
 
+@dataclass(frozen=True)
+class _Unit:
+    """One neuron's parameters as the model holds them, named by ``named_parameters()``,
+    and fresh leaf copies of them for the example's own pass."""
+
+    weight_names: tuple[str, ...]
+    weights: tuple[Value, ...]
+    bias_name: str
+    bias: Value
+    weight_copies: tuple[Value, ...]
+    bias_copy: Value
+
+    @classmethod
+    def of(cls, neuron: Any) -> _Unit:
+        *named_weights, (bias_name, bias) = neuron.named_parameters()
+        return cls(
+            weight_names=tuple(name for name, _ in named_weights),
+            weights=tuple(w for _, w in named_weights),
+            bias_name=bias_name,
+            bias=bias,
+            weight_copies=tuple(Value(w.data, label=name) for name, w in named_weights),
+            bias_copy=Value(bias.data, label=bias_name),
+        )
+
+
+def _check_example(x: object, target: object, loss: object, who: str, required: bool) -> None:
+    if required and (x is None or loss is None):
+        missing = " and ".join(name for name, v in (("x", x), ("loss", loss)) if v is None)
+        raise TypeError(f"{who} needs one example, x, target and loss; missing: {missing}")
+    if x is None and (target is not None or loss is not None):
+        raise TypeError(f"{who}: a target and a loss need x, the example's inputs")
+    if target is not None and loss is None:
+        raise TypeError(f"{who}: a target needs a loss, such as nn.half_squared_error")
+    if loss is not None and not callable(loss):
+        raise TypeError(
+            f"{who}: loss must be callable as loss(outputs, target) -> Value, such as "
+            f"nn.half_squared_error; got {type(loss).__name__}"
+        )
+
+
+def _run_loss(loss: Loss, outputs: list[Value], target: object, who: str) -> Value:
+    """L = loss(y, t) for the model's outputs (one Value, or a list as the model returns)."""
+    try:
+        value = loss(outputs[0] if len(outputs) == 1 else list(outputs), target)
+    except (TypeError, ValueError) as error:
+        plural = "s" if len(outputs) != 1 else ""
+        raise type(error)(
+            f"{who}: loss {_loss_name(loss)}(outputs, target) rejected target {target!r} "
+            f"for the model's {len(outputs)} output{plural}: {error}"
+        ) from None
+    if not isinstance(value, Value):
+        raise TypeError(
+            f"{who}: loss must return a Value (the loss as an engine node), but "
+            f"{_loss_name(loss)} returned {type(value).__name__}"
+        )
+    return value
+
+
 def _analyse(
     model: MLP,
     x: object = None,
@@ -175,109 +233,57 @@ def _analyse(
     parameters (and their ``.grad``) are never part of it.
     """
     model = _check_model(model, who)
-    given = {"x": x is not None, "target": target is not None, "loss": loss is not None}
-    if require_example and not (given["x"] and given["loss"]):
-        missing = " and ".join(name for name in ("x", "loss") if not given[name])
-        raise TypeError(f"{who} needs one example, x, target and loss; missing: {missing}")
-    if any(given.values()) and not given["x"]:
-        raise TypeError(f"{who}: a target and a loss need x, the example's inputs")
-    if given["target"] and not given["loss"]:
-        raise TypeError(f"{who}: a target needs a loss, such as nn.half_squared_error")
-    if loss is not None and not callable(loss):
-        raise TypeError(
-            f"{who}: loss must be callable as loss(outputs, target) -> Value, such as "
-            f"nn.half_squared_error; got {type(loss).__name__}"
-        )
+    _check_example(x, target, loss, who, require_example)
     xs = _check_inputs(model, x, who) if x is not None else None
-
     sizes = model.sizes
     activations = tuple(layer.activation for layer in model.layers)
-    # Fresh leaves with the parameters' numbers: the example's pass touches nothing of the model.
-    named = [layer.named_parameters() for layer in model.layers]
-    weight_leaves: list[list[list[Value]]] = []
-    bias_leaves: list[list[Value]] = []
-    names: list[list[tuple[list[str], str]]] = []
-    originals: list[list[tuple[list[Value], Value]]] = []
-    for layer, layer_named in zip(model.layers, named):
-        per_neuron = layer.nin + 1
-        rows_w, rows_b, rows_names, rows_orig = [], [], [], []
-        for i in range(layer.nout):
-            chunk = layer_named[i * per_neuron : (i + 1) * per_neuron]
-            weight_names = [name for name, _ in chunk[:-1]]
-            bias_name, bias_value = chunk[-1]
-            rows_names.append((weight_names, bias_name))
-            rows_orig.append(([value for _, value in chunk[:-1]], bias_value))
-            rows_w.append([Value(value.data, label=name) for name, value in chunk[:-1]])
-            rows_b.append(Value(bias_value.data, label=bias_name))
-        weight_leaves.append(rows_w)
-        bias_leaves.append(rows_b)
-        names.append(rows_names)
-        originals.append(rows_orig)
+    units = [[_Unit.of(neuron) for neuron in layer.neurons] for layer in model.layers]
 
+    # The example: α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)), on the copies; then backward.
     alphas: list[list[Value]] = []
     hs: list[list[Value]] = []
     loss_value: Value | None = None
     if xs is not None:
-        h_prev = [Value(xj, label=f"x{j}") for j, xj in enumerate(xs, start=1)]
-        for k, activation in enumerate(activations):
-            layer_alphas = [
-                affine(w_row, h_prev, b) for w_row, b in zip(weight_leaves[k], bias_leaves[k])
-            ]
-            h_prev = [activate(alpha, activation) for alpha in layer_alphas]
+        h_previous = [Value(xj, label=f"x{j}") for j, xj in enumerate(xs, start=1)]
+        for layer_units, activation in zip(units, activations):
+            layer_alphas = [affine(u.weight_copies, h_previous, u.bias_copy) for u in layer_units]
+            h_previous = [activate(alpha, activation) for alpha in layer_alphas]
             alphas.append(layer_alphas)
-            hs.append(h_prev)
+            hs.append(h_previous)
         if loss is not None:
-            outputs = h_prev[0] if len(h_prev) == 1 else list(h_prev)
-            try:
-                loss_value = loss(outputs, target)
-            except (TypeError, ValueError) as error:
-                raise type(error)(
-                    f"{who}: loss {_loss_name(loss)}(outputs, target) rejected target "
-                    f"{target!r} for the model's {len(h_prev)} output"
-                    f"{'s' if len(h_prev) != 1 else ''}: {error}"
-                ) from None
-            if not isinstance(loss_value, Value):
-                raise TypeError(
-                    f"{who}: loss must return a Value (the loss as an engine node), but "
-                    f"{_loss_name(loss)} returned {type(loss_value).__name__}"
-                )
+            loss_value = _run_loss(loss, h_previous, target, who)
             loss_value.backward()
 
-    neurons: list[NeuronRecord] = [
+    neurons = [
         NeuronRecord(0, j, f"x{j}", None, xs[j - 1] if xs else None, None)
         for j in range(1, sizes[0] + 1)
     ]
-    edges: list[EdgeRecord] = []
-    for k in range(1, len(sizes)):
-        activation = activations[k - 1]
-        for i in range(1, sizes[k] + 1):
-            weight_names, bias_name = names[k - 1][i - 1]
-            original_weights, original_bias = originals[k - 1][i - 1]
-            if loss_value is not None:
-                bias_grad = bias_leaves[k - 1][i - 1].grad
-                weight_grads = [w.grad for w in weight_leaves[k - 1][i - 1]]
-            else:
-                bias_grad = original_bias.grad
-                weight_grads = [w.grad for w in original_weights]
+    edges = []
+    for k, (layer_units, activation) in enumerate(zip(units, activations), start=1):
+        for i, unit in enumerate(layer_units, start=1):
+            # ∂L/∂w of the example when there is one, else what the parameters hold now.
+            holders = (
+                (unit.weight_copies, unit.bias_copy)
+                if loss_value is not None
+                else (unit.weights, unit.bias)
+            )
             alpha = alphas[k - 1][i - 1] if alphas else None
-            h = hs[k - 1][i - 1] if hs else None
             neurons.append(
                 NeuronRecord(
                     layer=k,
                     row=i,
                     name=f"h{k}[{i}]",
                     alpha=alpha.data if alpha is not None else None,
-                    h=h.data if h is not None else None,
-                    delta=alpha.grad if (alpha is not None and loss_value is not None) else None,
+                    h=hs[k - 1][i - 1].data if hs else None,
+                    delta=alpha.grad if alpha is not None and loss_value is not None else None,
                     activation=activation,
-                    bias_name=bias_name,
-                    bias=original_bias.data,
-                    bias_grad=bias_grad,
+                    bias_name=unit.bias_name,
+                    bias=unit.bias.data,
+                    bias_grad=holders[1].grad,
                 )
             )
-            source_prefix = "x" if k == 1 else f"h{k - 1}["
-            for j, (name, weight, grad) in enumerate(
-                zip(weight_names, original_weights, weight_grads), start=1
+            for j, (name, weight, holder) in enumerate(
+                zip(unit.weight_names, unit.weights, holders[0]), start=1
             ):
                 edges.append(
                     EdgeRecord(
@@ -285,10 +291,10 @@ def _analyse(
                         layer=k,
                         row=i,
                         column=j,
-                        source=f"x{j}" if k == 1 else f"{source_prefix}{j}]",
+                        source=f"x{j}" if k == 1 else f"h{k - 1}[{j}]",
                         target=f"h{k}[{i}]",
                         weight=weight.data,
-                        grad=grad,
+                        grad=holder.grad,
                     )
                 )
     output_grads = tuple(h.grad for h in hs[-1]) if loss_value is not None else None
