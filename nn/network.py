@@ -400,9 +400,10 @@ def _layout(net: _Network) -> _Layout:
         else:
             widths.append(INPUT_WIDTH if k == 0 else BOX_WIDTH)
     loss_room = LOSS_GAP + LOSS_WIDTH if net.loss is not None else 0
-    # Spread the columns over the target width; never closer than 150 px between centres.
+    # Spread the columns over the target width, leaving at least 70 px between columns
+    # for the edges (a deep network grows wider than the target instead).
     span = TARGET_WIDTH - 2 * MARGIN - loss_room - widths[0] / 2 - widths[-1] / 2
-    spacing = min(260.0, max(150.0, span / max(1, columns - 1)))
+    spacing = min(260.0, max(max(widths) + 70.0, span / max(1, columns - 1)))
     centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(columns)]
 
     # Small networks get room between neurons, for the numbers printed on their edges.
@@ -619,7 +620,8 @@ def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str
                         fill=colour if value else FAINT,
                         text_anchor="middle",
                         stroke="#ffffff",
-                        stroke_width="3",
+                        stroke_width="4",
+                        stroke_linejoin="round",
                         paint_order="stroke",
                         **({} if visible else {"visibility": "hidden"}),
                     )
@@ -728,7 +730,10 @@ def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str
             out.append(
                 _text(left, top + LINE, f"t = {_target_text(net.target)}", font_size="11", fill=INK)
             )
-        out.append(_text(left, top + 2 * LINE, str(net.loss_name)[:20], font_size="10", fill=FAINT))
+        name_line = 2 if net.target is not None else 1
+        out.append(
+            _text(left, top + name_line * LINE, str(net.loss_name)[:20], font_size="10", fill=FAINT)
+        )
         out.append("</g>")
 
     out.append(_legend(net, view, legend_top, width, largest_weight, largest_grad, show_label))
