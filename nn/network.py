@@ -648,18 +648,26 @@ def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str
         stroke, stroke_width = (INK, 3.0) if is_focus else ("#555555", 1.0)
         if record.layer == 0:
             fill = "#f3f3f3"
+        # A ReLU that is off (α ≤ 0) passes nothing forward and no gradient back.
+        off = (
+            record.activation == "relu"
+            and record.layer in view.forward
+            and record.alpha is not None
+            and record.alpha <= 0
+        )
+        dash = ' stroke-dasharray="4 3"' if off else ""
         out.append(f'<g class="neuron layer-{record.layer}"><title>{title}</title>')
         if not box.numbered:
             cx, cy = box.x + DOT_RADIUS, box.y + DOT_RADIUS
             out.append(
                 f'<circle cx="{_attr(cx)}" cy="{_attr(cy)}" r="{DOT_RADIUS}" fill="{fill}" '
-                f'stroke="{stroke}" stroke-width="{stroke_width}"/></g>'
+                f'stroke="{stroke}" stroke-width="{stroke_width}"{dash}/></g>'
             )
             continue
         out.append(
             f'<rect x="{_attr(box.x)}" y="{_attr(box.y)}" width="{_attr(box.width)}" '
             f'height="{_attr(box.height)}" rx="7" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{stroke_width}"/>'
+            f'stroke-width="{stroke_width}"{dash}/>'
         )
         left, top = box.x + 7, box.y + LINE
         right = box.x + box.width - 7
@@ -789,6 +797,7 @@ def _legend(
         lines.append(
             "neuron: name, b = its bias; α = b + Σ w·h (pre-activation), h = f(α); "
             + ("δ = ∂L/∂α, tint = sign and size of δ" if net.loss is not None else "")
+            + ("; dashed: a ReLU that is off" if "relu" in net.activations else "")
         )
     else:
         lines.append("neuron: name, b = its bias, and its activation f")

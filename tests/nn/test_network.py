@@ -151,6 +151,10 @@ def test_relu_dead_units_pass_back_exactly_zero():
     assert view.neuron("h1[2]").delta == 0.0
     assert all(view.edge(f"W1[2,{j}]").grad == 0.0 for j in (1, 2))
     assert view.edge("W3[1,2]").grad == 0.0  # its input h2[2] is 0
+    # Drawn dashed, the live ones solid.
+    groups = {text.split(":")[0]: element for element, text in titled(view.svg())}
+    assert groups["h1[2]"].find(f"{SVG}rect").get("stroke-dasharray")
+    assert groups["h1[1]"].find(f"{SVG}rect").get("stroke-dasharray") is None
 
 
 def test_drawing_leaves_the_models_gradients_and_weights_alone():
