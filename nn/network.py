@@ -4,7 +4,9 @@ Lectures 000 and 003 explain backprop on the classic diagram: layer k computes
 α(k) = b(k) + W(k) h(k−1) and h(k) = f(α(k)); the backward pass starts with
 δ(n) = ∂L/∂α(n) at the output and carries it down, δ(k) = ψ(k) W(k+1)ᵀ δ(k+1) with ψ(k)
 the diagonal of f′(α(k)); every weight's gradient is then ∂L/∂W(k) = δ(k) h(k−1)ᵀ and
-∂L/∂b(k) = δ(k).
+∂L/∂b(k) = δ(k). (Lecture 003 numbers the same vector one higher: its δ(k+1) is the δ(k)
+here, so that it writes ∂y/∂W(k) = δ(k+1) a(k−1)ᵀ. Here δ(k) = ∂L/∂α(k) belongs to the
+layer whose neurons it is drawn in.)
 
 :func:`draw_network` draws that diagram for an :class:`~nn.module.MLP`, with the numbers
 computed by the engine; :func:`step_through_network` plays the two passes layer by layer.
@@ -381,7 +383,6 @@ class _Box:
 class _Layout:
     boxes: dict[tuple[int, int], _Box]
     column_x: tuple[float, ...]
-    column_width: tuple[float, ...]
     loss_box: _Box | None
     width: float
     body_bottom: float
@@ -407,8 +408,8 @@ def _layout(net: _Network) -> _Layout:
     centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(columns)]
 
     # Small networks get room between neurons, for the numbers printed on their edges.
-    numbered = [size for size in sizes if size <= MAX_NUMBERED_LAYER]
-    gap = ROW_GAP if max(numbered, default=0) > 6 else 4 * ROW_GAP
+    widest_numbered = max((size for size in sizes if size <= MAX_NUMBERED_LAYER), default=0)
+    gap = ROW_GAP if widest_numbered > 6 else 4 * ROW_GAP
 
     def pitch(size: int) -> float:
         return box_height + gap if size <= MAX_NUMBERED_LAYER else DOT_PITCH
@@ -418,10 +419,9 @@ def _layout(net: _Network) -> _Layout:
     boxes = {}
     for k, size in enumerate(sizes):
         top = HEADER + (tallest - heights[k]) / 2
-        numbered = size <= MAX_NUMBERED_LAYER
         for i in range(1, size + 1):
             y = top + (i - 1) * pitch(size)
-            if numbered:
+            if size <= MAX_NUMBERED_LAYER:
                 boxes[(k, i)] = _Box(centres[k] - widths[k] / 2, y, widths[k], box_height, True)
             else:
                 boxes[(k, i)] = _Box(
@@ -436,7 +436,6 @@ def _layout(net: _Network) -> _Layout:
     return _Layout(
         boxes=boxes,
         column_x=tuple(centres),
-        column_width=tuple(widths),
         loss_box=loss_box,
         width=max(right + MARGIN, 720.0),
         body_bottom=HEADER + tallest,
@@ -535,8 +534,9 @@ def _edge_title(record: EdgeRecord, grad_known: bool) -> str:
     return text + f"; ∂L/∂{record.name} = {_exact(record.grad if grad_known else None)}"
 
 
-def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str:
-    """The SVG text of one picture of ``net``; ``show_label`` says what the edges encode."""
+def _render(net: _Network, layout: _Layout, view: _View, show: str) -> str:
+    """The SVG text of one picture of ``net``; ``show`` ("weights" or "grads") is what the
+    legend says the edges encode (``view.grad_layers`` says which layers do)."""
     boxes = layout.boxes
     largest_weight = _largest([e.weight for e in net.edges])
     largest_grad = _largest([e.grad for e in net.edges])
@@ -744,7 +744,7 @@ def _render(net: _Network, layout: _Layout, view: _View, show_label: str) -> str
         )
         out.append("</g>")
 
-    out.append(_legend(net, view, legend_top, width, largest_weight, largest_grad, show_label))
+    out.append(_legend(net, view, legend_top, width, largest_weight, largest_grad, show))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -756,7 +756,7 @@ def _legend(
     width: float,
     largest_weight: float,
     largest_grad: float,
-    show_label: str,
+    show: str,
 ) -> str:
     """The key: edge colours and widths, what a neuron's numbers are, and the names."""
     out = [
@@ -764,14 +764,14 @@ def _legend(
         f'<line x1="{MARGIN}" y1="{_attr(top - 16)}" x2="{_attr(width - MARGIN)}" '
         f'y2="{_attr(top - 16)}" stroke="#dddddd" stroke-width="1"/>',
     ]
-    symbol = "∂L/∂w" if show_label == "grads" else "w"
-    largest = largest_grad if show_label == "grads" else largest_weight
+    symbol = "∂L/∂w" if show == "grads" else "w"
+    largest = largest_grad if show == "grads" else largest_weight
     x = MARGIN
     out.append(
         _text(
             x,
             top,
-            f"edges: {_edge_key_text(view, len(net.sizes) - 1, show_label)}",
+            f"edges: {_edge_key_text(view, len(net.sizes) - 1, show)}",
             font_size="11",
             font_weight="bold",
             fill=INK,
@@ -806,7 +806,7 @@ def _legend(
         f"xj = input j; hk[i] = neuron i of layer k; Wk[i,j] joins neuron j of layer k−1 to "
         f"neuron i of layer k; the last layer's {output_name} is the output y."
     )
-    if show_label == "grads" and largest_grad == 0 and net.loss is None:
+    if show == "grads" and largest_grad == 0 and net.loss is None:
         lines.append("every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss.")
     else:
         lines.append("Hover over a neuron or an edge for its name and exact numbers.")
@@ -1074,7 +1074,6 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
         edge = max(layer_edges, key=lambda e: (abs(e.grad), -e.row, -e.column))
         target = net.neuron(k, edge.row)
         source = net.neuron(k - 1, edge.column)
-        source_name = source.name
         product = (target.delta or 0.0) * (source.h or 0.0)
         frames.append(
             (
@@ -1089,7 +1088,7 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
                     focus_layer=k,
                 ),
                 f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
-                f"For the thickest edge, ∂L/∂{edge.name} = δ{k}[{edge.row}] · {source_name} = "
+                f"For the thickest edge, ∂L/∂{edge.name} = δ{k}[{edge.row}] · {source.name} = "
                 f"{_num(target.delta)} · {_factor(source.h)} = {_num(product)}; "
                 f"∂L/∂{target.bias_name} = δ{k}[{edge.row}] = {_num(target.delta)}. "
                 f"Layer {k}'s edges now show ∂L/∂w.",
