@@ -960,11 +960,16 @@ def _factor(value: float) -> str:
 
 
 def _terms(pairs: Sequence[tuple[float, float]], limit: int = 4) -> str:
-    """ "a·b + c·d + …": the first ``limit`` products of a sum, then how many are left."""
-    shown = [f"{_factor(a)}·{_factor(b)}" for a, b in pairs[:limit]]
-    text = " + ".join(shown)
-    if len(pairs) > limit:
-        text += f" + … ({len(pairs)} terms)"
+    """ "a·b + c·d + …": the products of a sum that are not 0 (at most ``limit``), and how
+    many terms there are when some are left out (a ReLU that is off gives many zeros)."""
+    nonzero = [(a, b) for a, b in pairs if a * b != 0]
+    text = " + ".join(f"{_factor(a)}·{_factor(b)}" for a, b in nonzero[:limit]) or "0"
+    if len(nonzero) > limit:
+        text += " + …"
+    if len(nonzero) < len(pairs):
+        text += f" [{len(nonzero)} of {len(pairs)} terms not 0]"
+    elif len(nonzero) > limit:
+        text += f" [{len(pairs)} terms]"
     return text
 
 

@@ -332,6 +332,8 @@ def test_player_frames_share_one_layout_and_follow_the_passes():
     assert player.captions[5].startswith("Backward, output layer 3")
     assert player.captions[6].startswith("Backward, layer 2")
     assert player.captions[-1].startswith("Gradients of layer 1")
+    again = step_through_network(model_for("tanh"), X, T, half_squared_error)
+    assert again.frames == player.frames and again.captions == player.captions
     # Before the backward pass no δ is shown; at the end every one is.
     assert "δ ?" in player.frames[4] and "δ ?" not in player.frames[-1]
 
@@ -474,3 +476,11 @@ def test_benchmark_quick_run():
     assert run.returncode == 0, run.stdout + run.stderr
     for workload in ("N1", "N2", "N3", "N4", "N5"):
         assert re.search(rf"^\| {workload} \|", run.stdout, flags=re.MULTILINE), workload
+
+
+def test_captions_leave_out_the_zero_terms_of_a_dead_relu_and_say_so():
+    # With ReLU, h2[2] is off (α2[2] = −0.265), so δ2[2] = 0 and every sum over layer 2's
+    # δ has one zero term of two.
+    player = step_through_network(model_for("relu"), X, T, half_squared_error)
+    hidden = next(c for c in player.captions if c.startswith("Backward, layer 1"))
+    assert "[1 of 2 terms not 0]" in hidden
