@@ -19,6 +19,7 @@ from nn.losses import (
     squared_error,
 )
 from nn.module import MLP, Layer, Module, Neuron
+from nn.network import NetworkDrawing, NetworkStepThrough, draw_network, step_through_network
 from nn.optim import SGD, Adam, Optimizer
 from nn.regularization import l2_penalty
 from nn.training import EpochReport, accuracy, train
@@ -33,15 +34,19 @@ __all__ = [
     "EpochReport",
     "Layer",
     "Module",
+    "NetworkDrawing",
+    "NetworkStepThrough",
     "Neuron",
     "Optimizer",
     "accuracy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "draw_network",
     "half_squared_error",
     "l2_penalty",
     "softmax_cross_entropy",
     "squared_error",
+    "step_through_network",
     "train",
     "two_moons",
 ]

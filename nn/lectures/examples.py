@@ -206,6 +206,11 @@ class WorkedExample:
     formula_gradient: Callable[[Array], Array] = field(repr=False)
     engine_graph: Callable[[Array], tuple[Value, list[Value]]] = field(repr=False)
     symbol_style: str = ""
+    #: For an example whose network is an nn MLP: ``(model, x, target, loss)`` of its
+    #: first example, what :func:`nn.draw_network` takes; None for the others.
+    network: Callable[[], tuple[MLP, list[float], object, Callable]] | None = field(
+        default=None, repr=False
+    )
 
     def finite_differences(self, step: float = FD_STEP) -> Array:
         """Central differences of ``numpy_loss`` in each parameter, with step ``step``."""
@@ -321,12 +326,22 @@ def _mlp_example(
         total.label = total_label
         return total, leaves
 
+    def network() -> tuple[MLP, list[float], object, Callable]:
+        model, _ = _mlp(flatten_layers(weights, biases), sizes, hidden, output)
+
+        def first_example_loss(outputs: Value | list[Value], target: object) -> Value:
+            return engine_loss(outputs, 0)
+
+        first_example_loss.__name__ = loss_label.format(i=1)
+        return model, _columns(X)[0], None, first_example_loss
+
     return WorkedExample(
         names=tuple(parameter_names(sizes)),
         theta=flatten_layers(weights, biases),
         numpy_loss=numpy_loss,
         formula_gradient=formula_gradient,
         engine_graph=engine_graph,
+        network=network,
         **about,
     )
 

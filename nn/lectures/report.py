@@ -3,7 +3,8 @@
 For each example of :mod:`nn.lectures.examples` it prints a header naming the lecture, the
 numbers chosen, and a table with one row per parameter in the lectures' names: the
 hand-derived formula's value, the engine's, a central finite difference, and the largest
-difference between the three. It writes each example's computation graph into DIR as SVG. The exit
+difference between the three. It writes each example's computation graph into DIR as SVG,
+and for an example whose network is an MLP its network diagram, ``<key>-network.svg``. The exit
 status is 0 only when every row agrees (tolerances in :mod:`nn.lectures.examples`), 1 when
 some row disagrees, and 2 (one line on stderr) when DIR cannot be written.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from autograd_core import RenderError, draw_graph
+from nn import draw_network
 from nn.lectures import examples as examples_module
 from nn.lectures.examples import Comparison, WorkedExample
 
@@ -77,6 +79,7 @@ def run_lectures(
         comparison = example.run()
         try:
             graph_path = write_graph(comparison, out_dir, stderr)
+            network_path = write_network(example, out_dir)
         except OSError as error:
             print(
                 f"autograd-core: error: cannot write the graph into {str(out_dir)!r}: "
@@ -84,7 +87,7 @@ def run_lectures(
                 file=stderr,
             )
             return 2
-        stdout.write(format_comparison(comparison, graph_path))
+        stdout.write(format_comparison(comparison, graph_path, network_path))
         if not comparison.agrees:
             disagreeing.append(example.key)
     if disagreeing:
@@ -106,7 +109,9 @@ def _number(x: float) -> str:
     return f"{x:+.12f}"
 
 
-def format_comparison(comparison: Comparison, graph_path: Path | None = None) -> str:
+def format_comparison(
+    comparison: Comparison, graph_path: Path | None = None, network_path: Path | None = None
+) -> str:
     """One example's header, description, table and verdict, as text ending in a blank line."""
     example = comparison.example
     lines = [f"== {example.title} ==", *textwrap.wrap(example.description, WIDTH)]
@@ -140,7 +145,8 @@ def format_comparison(comparison: Comparison, graph_path: Path | None = None) ->
         f"largest difference {comparison.largest_difference:.1e}"
     )
     if graph_path is not None:
-        lines.append(f"graph: {graph_path}")
+        network = f"  network diagram: {network_path}" if network_path is not None else ""
+        lines.append(f"graph: {graph_path}{network}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -163,3 +169,12 @@ def write_graph(comparison: Comparison, out_dir: Path, stderr: TextIO | None = N
             f"autograd-core: note: writing DOT instead of SVG: {error}", file=stderr or sys.stderr
         )
         return drawing.save(out_dir / f"{comparison.example.key}.dot")
+
+
+def write_network(example: WorkedExample, out_dir: Path) -> Path | None:
+    """Draw the example's network diagram (its first example) into
+    ``out_dir/<key>-network.svg``; None when the example's network is not an nn MLP."""
+    if example.network is None:
+        return None
+    model, x, target, loss = example.network()
+    return draw_network(model, x, target, loss).save(out_dir / f"{example.key}-network.svg")

@@ -1,0 +1,486 @@
+"""nn.draw_network and nn.step_through_network: numbers, SVG, player, bad input.
+
+Every number the view shows is checked against something computed apart from it: a NumPy
+forward pass with central finite differences, the lecture's δ recurrence written out in
+NumPy, the engine's own backward on the model, or a number from lecture 001 by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nn
+from nn import (
+    MLP,
+    Layer,
+    binary_cross_entropy,
+    draw_network,
+    half_squared_error,
+    softmax_cross_entropy,
+    step_through_network,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+EPS = 1e-6
+
+# A 2-3-2-1 network with no pre-activation near 0 (so ReLU's kink is never within EPS) and,
+# with ReLU, one dead unit in each hidden layer (α1[2] = −1.2, α2[2] = −0.265).
+WEIGHTS = [
+    np.array([[0.5, -0.3], [-0.8, 0.4], [0.7, 0.9]]),
+    np.array([[0.6, -0.5, 0.4], [-0.3, 0.8, 0.2]]),
+    np.array([[1.2, -0.7]]),
+]
+BIASES = [np.array([0.1, -0.2, 0.05]), np.array([0.05, -0.1]), np.array([0.3])]
+X = [1.0, -0.5]
+T = 0.25
+
+FUNCTIONS = {
+    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
+    "sigmoid": (
+        lambda a: 1 / (1 + np.exp(-a)),
+        lambda a: np.exp(-a) / (1 + np.exp(-a)) ** 2,
+    ),
+    "tanh": (np.tanh, lambda a: 1 / np.cosh(a) ** 2),
+    "linear": (lambda a: a, lambda a: np.ones_like(a)),
+}
+
+
+def model_for(activation: str) -> MLP:
+    return MLP.from_arrays(WEIGHTS, BIASES, activation=activation)
+
+
+def numpy_forward(activation, Ws=WEIGHTS, bs=BIASES, x=X, shift=None):
+    """(αs, hs) of a plain NumPy pass; ``shift=(k, i, d)`` adds d to α_k[i] (1-based)."""
+    f = FUNCTIONS[activation][0]
+    h = np.asarray(x, dtype=float)
+    alphas, hs = [], [h]
+    for k, (W, b) in enumerate(zip(Ws, bs), start=1):
+        alpha = W @ h + b
+        if shift is not None and shift[0] == k:
+            alpha[shift[1] - 1] += shift[2]
+        h = alpha if k == len(Ws) else f(alpha)  # linear output
+        alphas.append(alpha)
+        hs.append(h)
+    return alphas, hs
+
+
+def numpy_loss(activation, **kwargs) -> float:
+    y = numpy_forward(activation, **kwargs)[1][-1]
+    return float(0.5 * np.sum((T - y) ** 2))
+
+
+def recurrence(activation):
+    """The lectures' δ recurrence in NumPy: δ(n) = y − t, δ(k) = ψ(k) W(k+1)ᵀ δ(k+1)."""
+    alphas, hs = numpy_forward(activation)
+    derivative = FUNCTIONS[activation][1]
+    deltas = [None] * len(WEIGHTS)
+    deltas[-1] = hs[-1] - T  # linear output: ψ = 1
+    for k in range(len(WEIGHTS) - 2, -1, -1):
+        deltas[k] = derivative(alphas[k]) * (WEIGHTS[k + 1].T @ deltas[k + 1])
+    weight_grads = [np.outer(deltas[k], hs[k]) for k in range(len(WEIGHTS))]
+    return deltas, weight_grads
+
+
+ACTIVATIONS = ["relu", "sigmoid", "tanh", "linear"]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_alpha_and_h_match_a_numpy_forward_pass(activation):
+    view = draw_network(model_for(activation), X, T, half_squared_error)
+    alphas, hs = numpy_forward(activation)
+    for record in view.neurons:
+        if record.layer == 0:
+            assert record.h == X[record.row - 1]
+            assert record.alpha is None and record.delta is None
+            continue
+        assert record.alpha == pytest.approx(alphas[record.layer - 1][record.row - 1], rel=1e-12)
+        assert record.h == pytest.approx(hs[record.layer][record.row - 1], rel=1e-12)
+    assert view.loss == pytest.approx(numpy_loss(activation), rel=1e-12)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_weight_gradients_match_finite_differences_and_the_engine(activation):
+    model = model_for(activation)
+    view = draw_network(model, X, T, half_squared_error)
+    # The engine's own gradients, from a backward pass on the model itself (after drawing).
+    model.zero_grad()
+    half_squared_error(model(X), T).backward()
+    engine = dict(model.named_parameters())
+    assert [e.name for e in view.edges] == [n for n, _ in model.named_parameters() if n[0] == "W"]
+    for edge in view.edges:
+        up = [W.copy() for W in WEIGHTS]
+        down = [W.copy() for W in WEIGHTS]
+        up[edge.layer - 1][edge.row - 1, edge.column - 1] += EPS
+        down[edge.layer - 1][edge.row - 1, edge.column - 1] -= EPS
+        finite = (numpy_loss(activation, Ws=up) - numpy_loss(activation, Ws=down)) / (2 * EPS)
+        assert edge.grad == pytest.approx(finite, rel=1e-6, abs=1e-8), edge.name
+        assert edge.grad == pytest.approx(engine[edge.name].grad, rel=1e-12, abs=1e-15)
+        assert edge.weight == WEIGHTS[edge.layer - 1][edge.row - 1, edge.column - 1]
+    for record in view.neurons[2:]:
+        assert record.bias_grad == pytest.approx(engine[record.bias_name].grad, rel=1e-12)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_delta_is_the_derivative_of_the_loss_by_alpha(activation):
+    view = draw_network(model_for(activation), X, T, half_squared_error)
+    deltas, weight_grads = recurrence(activation)
+    for record in view.neurons[2:]:
+        k, i = record.layer, record.row
+        finite = (
+            numpy_loss(activation, shift=(k, i, EPS)) - numpy_loss(activation, shift=(k, i, -EPS))
+        ) / (2 * EPS)
+        assert record.delta == pytest.approx(finite, rel=1e-6, abs=1e-8), record.name
+        assert record.delta == pytest.approx(deltas[k - 1][i - 1], rel=1e-12, abs=1e-15)
+        # ∂L/∂b(k) = δ(k)
+        assert record.bias_grad == pytest.approx(record.delta, rel=1e-12, abs=1e-15)
+    for edge in view.edges:
+        expected = weight_grads[edge.layer - 1][edge.row - 1, edge.column - 1]
+        assert edge.grad == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_relu_dead_units_pass_back_exactly_zero():
+    view = draw_network(model_for("relu"), X, T, half_squared_error)
+    assert view.neuron("h1[2]").h == 0.0
+    assert view.neuron("h1[2]").delta == 0.0
+    assert all(view.edge(f"W1[2,{j}]").grad == 0.0 for j in (1, 2))
+    assert view.edge("W3[1,2]").grad == 0.0  # its input h2[2] is 0
+    # Drawn dashed, the live ones solid.
+    groups = {text.split(":")[0]: element for element, text in titled(view.svg())}
+    assert groups["h1[2]"].find(f"{SVG}rect").get("stroke-dasharray")
+    assert groups["h1[1]"].find(f"{SVG}rect").get("stroke-dasharray") is None
+
+
+def test_drawing_leaves_the_models_gradients_and_weights_alone():
+    model = model_for("tanh")
+    for n, value in enumerate(model.parameters()):
+        value.grad = 0.125 * (n + 1)
+    before = [(v.data, v.grad) for v in model.parameters()]
+    draw_network(model, X, T, half_squared_error, show="grads").svg()
+    step_through_network(model, X, T, half_squared_error)
+    assert [(v.data, v.grad) for v in model.parameters()] == before
+
+
+def test_without_an_example_edges_carry_the_parameters_current_grads():
+    model = model_for("sigmoid")
+    half_squared_error(model(X), T).backward()
+    half_squared_error(model([0.3, 0.9]), T).backward()  # accumulated over two examples
+    view = draw_network(model, show="grads")
+    named = dict(model.named_parameters())
+    for edge in view.edges:
+        assert edge.grad == named[edge.name].grad
+    for record in view.neurons:
+        assert (record.alpha is None and record.h is None) or record.layer == 0
+        assert record.delta is None
+    assert view.neuron("h2[1]").bias_grad == named["b2[1]"].grad
+
+
+def test_a_callable_loss_and_several_outputs():
+    model = MLP(2, [4, 3], activation="sigmoid", seed=3)
+    view = draw_network(model, X, 2, softmax_cross_entropy)
+    # ∂L/∂αᵢ = softmax(α)ᵢ − [i = k] at a linear output (lecture 004).
+    alphas = np.array([view.neuron(f"h2[{i}]").alpha for i in (1, 2, 3)])
+    softmax = np.exp(alphas - alphas.max()) / np.exp(alphas - alphas.max()).sum()
+    expected = softmax - np.array([0.0, 0.0, 1.0])
+    assert [view.neuron(f"h2[{i}]").delta for i in (1, 2, 3)] == pytest.approx(expected, rel=1e-12)
+
+    def mean_square(outputs, target):
+        return sum((y - t) ** 2 for y, t in zip(outputs, target)) / len(outputs)
+
+    view = draw_network(model, X, [0.0, 1.0, 0.5], mean_square)
+    outputs = [view.neuron(f"h2[{i}]").h for i in (1, 2, 3)]
+    assert view.loss == pytest.approx(np.mean((np.array(outputs) - [0.0, 1.0, 0.5]) ** 2))
+    assert view.neuron("h2[2]").delta == pytest.approx(2 * (outputs[1] - 1.0) / 3, rel=1e-12)
+
+
+# -- the SVG ---------------------------------------------------------------------------------------
+
+
+def titled(svg: str) -> list[tuple[ET.Element, str]]:
+    root = ET.fromstring(svg.split("?>", 1)[1])
+    return [
+        (element, element.find(f"{SVG}title").text)
+        for element in root.iter()
+        if element.find(f"{SVG}title") is not None
+    ]
+
+
+@pytest.mark.parametrize("example", [True, False])
+def test_svg_has_one_titled_element_per_neuron_and_per_weight(example):
+    model = model_for("relu")
+    view = draw_network(model, X, T, half_squared_error) if example else draw_network(model)
+    found = titled(view.svg())
+    assert len(found) == len(view.neurons) + len(view.edges) == (2 + 3 + 2 + 1) + (6 + 6 + 2)
+    titles = [text for _, text in found]
+    for record in view.neurons:
+        assert sum(t.startswith(f"{record.name}: ") for t in titles) == 1, record.name
+    for edge in view.edges:
+        matching = [t for t in titles if t.startswith(f"{edge.name} = ")]
+        assert len(matching) == 1, edge.name
+        assert f"from {edge.source} to {edge.target}" in matching[0]
+    if example:
+        h22 = next(t for t in titles if t.startswith("h2[2]: "))
+        assert "δ = ∂L/∂α = 0" in h22  # the dead unit
+
+
+def test_edges_encode_sign_by_colour_and_size_by_width():
+    view = draw_network(model_for("tanh"), X, T, half_squared_error, show="weights")
+    lines = {
+        element.find(f"{SVG}title").text.split(" = ")[0]: element
+        for element, _ in titled(view.svg())
+        if element.tag == f"{SVG}line"
+    }
+    assert lines["W1[1,1]"].get("stroke") != lines["W1[1,2]"].get("stroke")  # 0.5 vs −0.3
+    assert lines["W1[1,1]"].get("stroke") == lines["W3[1,1]"].get("stroke")  # both > 0
+    # The largest |w| (1.2) is the widest edge; |w| = 0.5 is narrower than |w| = 0.9.
+    widths = {name: float(line.get("stroke-width")) for name, line in lines.items()}
+    assert max(widths, key=widths.get) == "W3[1,1]"
+    assert widths["W1[1,1]"] < widths["W1[3,2]"]
+    grads = draw_network(model_for("tanh"), X, T, half_squared_error, show="grads")
+    grad_widths = {
+        e.find(f"{SVG}title").text.split(" = ")[0]: float(e.get("stroke-width"))
+        for e, _ in titled(grads.svg())
+        if e.tag == f"{SVG}line"
+    }
+    largest = max(grads.edges, key=lambda e: abs(e.grad)).name
+    assert max(grad_widths, key=grad_widths.get) == largest
+
+
+def test_same_model_and_example_give_the_same_svg_text():
+    first = draw_network(MLP(2, [16, 16, 1], seed=7), X, T, half_squared_error).svg()
+    second = draw_network(MLP(2, [16, 16, 1], seed=7), X, T, half_squared_error).svg()
+    assert first == second
+    assert "0x" not in first  # no memory addresses
+
+
+def test_the_readme_model_fits_in_1000_px_and_prints_its_numbers():
+    model = MLP(2, [16, 16, 1], seed=0)
+    svg = draw_network(model, X, T, half_squared_error).svg()
+    root = ET.fromstring(svg.split("?>", 1)[1])
+    assert float(root.get("width")) <= 1000
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert sum(1 for t in texts if t and t.startswith("δ ")) == 16 + 16 + 1
+    assert "h2[16]" in texts
+
+
+def test_wide_layers_draw_dots_with_hover_text_only():
+    model = MLP(3, [20, 2], seed=1)
+    view = draw_network(model, [0.1, 0.2, 0.3], [0.0, 1.0], half_squared_error)
+    found = titled(view.svg())
+    assert len(found) == 3 + 20 + 2 + 60 + 40
+    circles = [e for e, t in found if e.tag == f"{SVG}g" and t.startswith("h1[")]
+    assert len(circles) == 20
+    assert all(c.find(f"{SVG}circle") is not None and c.find(f"{SVG}text") is None for c in circles)
+
+
+def test_legend_is_part_of_the_picture():
+    svg = draw_network(model_for("relu"), X, T, half_squared_error).svg()
+    assert 'class="legend"' in svg
+    assert "δ = ∂L/∂α" in svg
+    assert "the output y" in svg
+
+
+def test_save_writes_svg_and_refuses_other_suffixes(tmp_path):
+    view = draw_network(model_for("relu"))
+    path = view.save(tmp_path / "net.svg")
+    assert path.read_text(encoding="utf-8") == view.svg()
+    with pytest.raises(ValueError, match=r"accepted suffix: \.svg"):
+        view.save(tmp_path / "net.png")
+    assert not (tmp_path / "net.png").exists()
+
+
+def test_jupyter_display_is_the_svg_and_never_raises(monkeypatch):
+    view = draw_network(model_for("relu"), X, T, half_squared_error)
+    bundle = view._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == view.svg()
+    assert "max-width: 100%" in bundle["image/svg+xml"]
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(nn.NetworkDrawing, "svg", broken)
+    assert "boom" in view._repr_mimebundle_()["text/plain"]
+
+
+# -- the player ------------------------------------------------------------------------------------
+
+GEOMETRY = ("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height")
+
+
+def geometry(svg: str) -> list[tuple]:
+    root = ET.fromstring(svg.split("?>", 1)[1])
+    return [
+        (element.tag, *(element.get(a) for a in GEOMETRY))
+        for element in root.iter()
+        if element.tag in {f"{SVG}{t}" for t in ("rect", "line", "circle", "text", "svg")}
+    ]
+
+
+def test_player_frames_share_one_layout_and_follow_the_passes():
+    player = step_through_network(model_for("tanh"), X, T, half_squared_error)
+    # inputs, 3 layers forward, loss, δ at the output, 2 hidden δs, 3 layers of gradients.
+    assert len(player) == len(player.captions) == 1 + 3 + 1 + 1 + 2 + 3
+    first = geometry(player.frames[0])
+    assert all(geometry(frame) == first for frame in player.frames[1:])
+    assert player.captions[0].startswith("Forward")
+    assert player.captions[5].startswith("Backward, output layer 3")
+    assert player.captions[6].startswith("Backward, layer 2")
+    assert player.captions[-1].startswith("Gradients of layer 1")
+    again = step_through_network(model_for("tanh"), X, T, half_squared_error)
+    assert again.frames == player.frames and again.captions == player.captions
+    # Before the backward pass no δ is shown; at the end every one is.
+    assert "δ ?" in player.frames[4] and "δ ?" not in player.frames[-1]
+
+
+def test_player_captions_work_the_recurrence_with_the_right_numbers():
+    player = step_through_network(model_for("tanh"), X, T, half_squared_error)
+    deltas, weight_grads = recurrence("tanh")
+    checked = 0
+    for caption in player.captions:
+        match = re.match(
+            r"Backward, (?:output )?layer (\d): δ\d\[(\d)\] = .* = (−?\d+(?:\.\d+)?)[.,](?:\s|$)",
+            caption,
+        )
+        if match:
+            k, i, shown = int(match[1]), int(match[2]), float(match[3].replace("−", "-"))
+            assert shown == pytest.approx(deltas[k - 1][i - 1], rel=5e-3)
+            # the neuron the caption follows is the layer's largest |δ|
+            assert i - 1 == int(np.argmax(np.abs(deltas[k - 1])))
+            checked += 1
+    assert checked == 3  # δ at the output, then layers 2 and 1
+    hidden = player.captions[6]
+    assert "ψ'(α2[" in hidden and "Σⱼ W3[j," in hidden
+    gradient = player.captions[-1]
+    match = re.search(r"∂L/∂W1\[(\d),(\d)\] = δ1\[\d\] · x\d = .* = (−?\d+(?:\.\d+)?);", gradient)
+    assert match, gradient
+    i, j, shown = int(match[1]), int(match[2]), float(match[3].replace("−", "-"))
+    assert shown == pytest.approx(weight_grads[0][i - 1, j - 1], rel=5e-3)
+
+
+def test_player_page_and_notebook_display(tmp_path):
+    player = step_through_network(model_for("relu"), X, T, half_squared_error)
+    page = player.save_html(tmp_path / "player.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('class="autograd-frame"') == len(player)
+    assert "<?xml" not in page
+    bundle = player._repr_mimebundle_()
+    assert bundle["text/html"].count('class="autograd-frame"') == len(player)
+
+
+# -- bad input -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("draw", [draw_network, step_through_network])
+def test_bad_input_is_refused_before_anything_is_drawn(draw):
+    model = model_for("relu")
+    with pytest.raises(TypeError, match=r"nn\.MLP"):
+        draw(Layer(2, 3), X, T, half_squared_error)
+    with pytest.raises(TypeError, match=r"nn\.MLP"):
+        draw("model", X, T, half_squared_error)
+    with pytest.raises(ValueError, match=r"sequence of 2 real numbers.*got 3"):
+        draw(model, [1.0, 2.0, 3.0], T, half_squared_error)
+    with pytest.raises(TypeError, match="x2 must be a real number"):
+        draw(model, [1.0, "a"], T, half_squared_error)
+    with pytest.raises(ValueError, match=r"rejected target.*1 output"):
+        draw(model, X, [0.0, 1.0], half_squared_error)
+    with pytest.raises(ValueError, match="rejected target"):
+        draw(model, X, 2.0, binary_cross_entropy)
+    with pytest.raises(TypeError, match=r"must return a Value.*returned float"):
+        draw(model, X, T, lambda y, t: 0.5)
+    with pytest.raises(TypeError, match="callable"):
+        draw(model, X, T, "half_squared_error")
+
+
+def test_draw_network_option_errors():
+    model = model_for("relu")
+    with pytest.raises(ValueError, match="show must be one of 'weights', 'grads'"):
+        draw_network(model, show="gradients")
+    with pytest.raises(TypeError, match="a target needs a loss"):
+        draw_network(model, X, T)
+    with pytest.raises(TypeError, match="need x"):
+        draw_network(model, target=T, loss=half_squared_error)
+    with pytest.raises(TypeError, match="missing: loss"):
+        step_through_network(model, X, T, None)
+    with pytest.raises(ValueError, match="max_weights"):
+        draw_network(MLP(2, [200, 200, 1], seed=0))
+
+
+# -- the lectures report ---------------------------------------------------------------------------
+
+
+def test_lectures_report_writes_network_diagrams(tmp_path, capsys):
+    from nn.lectures.examples import all_examples, square_chain_example, two_step_example
+    from nn.lectures.report import run_lectures
+
+    assert run_lectures(tmp_path, [two_step_example(), square_chain_example()]) == 0
+    assert "network diagram: " in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "001-two-step-network.svg",
+        "001-two-step.svg",
+        "002-square-chain.svg",  # not a network: no diagram
+    ]
+    titles = dict(
+        text.split(": ", 1)
+        for _, text in titled((tmp_path / "001-two-step-network.svg").read_text())
+    )
+    # Lecture 001 by hand: α(1) = (1.1, −1.45), unit 2 off; y = 1.95, g = y − t = 0.95.
+    assert "α1[1] = 1.1;" in titles["h1[1]"]
+    assert "α1[2] = −1.45;" in titles["h1[2]"] and "δ = ∂L/∂α = 0;" in titles["h1[2]"]
+    assert "h = f(α) = 1.95;" in titles["h2[1]"] and "δ = ∂L/∂α = 0.95;" in titles["h2[1]"]
+    with_networks = [e.key for e in all_examples() if e.network is not None]
+    assert with_networks == [
+        "000-bias-trick",
+        "001-two-step",
+        "002-binary-cross-entropy",
+        "003-delta-recurrence",
+        "004-softmax",
+    ]
+
+
+# -- the README's section and the benchmark ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_section_runs_and_draws_the_committed_picture(tmp_path, monkeypatch, capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## See the whole network", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__readme__"})
+    delta, grad = (float(v) for v in capsys.readouterr().out.split())
+    # ∂L/∂W3[1,3] = δ3[1] · h2[3] (lecture 003), from the drawn numbers themselves.
+    view = draw_network(MLP(2, [16, 16, 1], seed=0), [0.5, -1.0], 1.0, half_squared_error)
+    assert grad == pytest.approx(view.neuron("h3[1]").delta * view.neuron("h2[3]").h)
+    assert delta == view.neuron("h2[3]").delta
+    assert "](docs/network.svg)" in section
+    drawn = (tmp_path / "network.svg").read_text(encoding="utf-8")
+    assert drawn == (ROOT / "docs" / "network.svg").read_text(encoding="utf-8")
+    assert (tmp_path / "backprop.html").exists()
+
+
+def test_benchmark_quick_run():
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_network.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for workload in ("N1", "N2", "N3", "N4", "N5"):
+        assert re.search(rf"^\| {workload} \|", run.stdout, flags=re.MULTILINE), workload
+
+
+def test_captions_leave_out_the_zero_terms_of_a_dead_relu_and_say_so():
+    # With ReLU, h2[2] is off (α2[2] = −0.265), so δ2[2] = 0 and every sum over layer 2's
+    # δ has one zero term of two.
+    player = step_through_network(model_for("relu"), X, T, half_squared_error)
+    hidden = next(c for c in player.captions if c.startswith("Backward, layer 1"))
+    assert "[1 of 2 terms not 0]" in hidden
