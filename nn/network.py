@@ -33,8 +33,9 @@ import numpy as np
 from autograd_core import Value, affine
 from autograd_core.draw.player import player_fragment, player_page
 from autograd_core.draw.render import write_atomically
-from nn.activations import activate
+from nn.activations import TABLE
 from nn.module import MLP
+from nn.names import alpha_name, h_name, input_name
 
 SHOW_MODES = ("weights", "grads")
 
@@ -246,10 +247,10 @@ def _analyse(
     hs: list[list[Value]] = []
     loss_value: Value | None = None
     if xs is not None:
-        h_previous = [Value(xj, label=f"x{j}") for j, xj in enumerate(xs, start=1)]
+        h_previous = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs, start=1)]
         for layer_units, activation in zip(units, activations):
             layer_alphas = [affine(u.weight_copies, h_previous, u.bias_copy) for u in layer_units]
-            h_previous = [activate(alpha, activation) for alpha in layer_alphas]
+            h_previous = [TABLE[activation].apply(alpha) for alpha in layer_alphas]
             alphas.append(layer_alphas)
             hs.append(h_previous)
         if loss is not None:
@@ -257,7 +258,7 @@ def _analyse(
             loss_value.backward()
 
     neurons = [
-        NeuronRecord(0, j, f"x{j}", None, xs[j - 1] if xs else None, None)
+        NeuronRecord(0, j, input_name(j), None, xs[j - 1] if xs else None, None)
         for j in range(1, sizes[0] + 1)
     ]
     edges = []
@@ -274,7 +275,7 @@ def _analyse(
                 NeuronRecord(
                     layer=k,
                     row=i,
-                    name=f"h{k}[{i}]",
+                    name=h_name(k, i),
                     alpha=alpha.data if alpha is not None else None,
                     h=hs[k - 1][i - 1].data if hs else None,
                     delta=alpha.grad if alpha is not None and loss_value is not None else None,
@@ -293,8 +294,8 @@ def _analyse(
                         layer=k,
                         row=i,
                         column=j,
-                        source=f"x{j}" if k == 1 else f"h{k - 1}[{j}]",
-                        target=f"h{k}[{i}]",
+                        source=input_name(j) if k == 1 else h_name(k - 1, j),
+                        target=h_name(k, i),
                         weight=weight.data,
                         grad=holder.grad,
                     )
@@ -518,7 +519,9 @@ def _neuron_title(net: _Network, record: NeuronRecord, view: _View) -> str:
     ]
     if net.has_example:
         shown = record.layer in view.forward
-        parts.append(f"α{record.layer}[{record.row}] = {_exact(record.alpha if shown else None)}")
+        parts.append(
+            f"{alpha_name(record.layer, record.row)} = {_exact(record.alpha if shown else None)}"
+        )
         parts.append(f"h = f(α) = {_exact(record.h if shown else None)}")
     if net.loss is not None:
         shown = record.layer in view.deltas
