@@ -203,6 +203,8 @@ def _check_directory(output: Path, shown: str) -> None:
 def run_graph(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     shown_output = printable(args.output) if args.output else ""
+    if output is not None and "\0" in args.output:
+        raise UsageError(f"-o {shown_output}: a file name cannot hold the NUL character")
     if output is not None and output.suffix.lower() not in SAVE_FORMATS:
         raise UsageError(
             f"-o {shown_output}: unknown suffix {quoted(repr(output.suffix or '(none)'), 40)}; "

@@ -167,6 +167,11 @@ def parse(text: str) -> ast.Expression:
     except (RecursionError, MemoryError, ValueError) as error:
         raise ExpressionError(f"EXPR cannot be parsed: {_one_line(error) or 'too deep'}") from None
     _check(tree, source)
+    if "#" in source.text:  # with string literals refused, a # can only start a comment
+        raise ExpressionError(
+            f"EXPR may not use comments (#){source.at(source.text.index('#'))}; "
+            f"it may use only {ALLOWED}"
+        )
     return tree
 
 
