@@ -128,7 +128,7 @@ def _discard_stdout() -> None:
 
 # -- autograd-core graph ----------------------------------------------------------------------
 
-EXAMPLE = 'autograd-core graph "tanh(w*x + b)" --set x=2 --set w=0.5 --set b=-0.5 -o neuron.svg'
+EXAMPLE = 'autograd-core graph "sigmoid(w*x + b)" --set x=2 --set w=-0.5 --set b=1 -o neuron.svg'
 
 
 def add_graph_command(commands: Any) -> None:
