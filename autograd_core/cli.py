@@ -23,6 +23,7 @@ import argparse
 import os
 import stat
 import sys
+import textwrap
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -67,7 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for entry_point in sorted(entry_points(group=COMMAND_GROUP), key=lambda e: e.name):
-        entry_point.load()(commands)
+        try:
+            add_command = entry_point.load()
+        except Exception as error:  # a broken layer above must not take `graph` down with it
+            say(
+                f"autograd-core: note: the {entry_point.name!r} command could not be loaded "
+                f"({type(error).__name__}: {' '.join(str(error).split())})"
+            )
+            continue
+        add_command(commands)
     add_graph_command(commands)
     return parser
 
@@ -130,22 +139,35 @@ def _discard_stdout() -> None:
 
 EXAMPLE = 'autograd-core graph "sigmoid(w*x + b)" --set x=2 --set w=-0.5 --set b=1 -o neuron.svg'
 
+GRAPH_DESCRIPTION = textwrap.fill(
+    f"Draw the computation graph of EXPR after backward. EXPR may use {ALLOWED}; each name "
+    "gets its value from --set NAME=NUMBER. Python is never run.",
+    width=78,
+)
+
+GRAPH_EPILOG = f"""\
+example:
+  {EXAMPLE}
+
+output:
+  The drawing goes to FILE, or as SVG to standard output, which then carries
+  nothing else. Standard error gets EXPR's value, the gradient of EXPR with
+  respect to each name (not with --no-grad) and the file written; -q leaves
+  that out. A number beyond the float range reads as IEEE 754 does
+  (--set x=1e400 is inf), with a note. An error is one line, exit status 2.
+
+An EXPR that starts with '-' needs a space first (' -x*y'), or put it last,
+after '--'."""
+
 
 def add_graph_command(commands: Any) -> None:
     """Register the ``graph`` subcommand on the CLI's subparsers."""
     graph = commands.add_parser(
         "graph",
         help="draw the computation graph of an expression, gradients included",
-        description=(
-            f"Draw the computation graph of EXPR after backward. EXPR may use {ALLOWED}; "
-            "each name gets its value from --set. Python is never run. "
-            f"Example: {EXAMPLE}. Write an EXPR that starts with '-' with a space "
-            "first (' -x*y') or put it last, after '--'. "
-            "Standard output carries only the SVG (when there is no -o). On stderr it "
-            "reports EXPR's value, the gradient of EXPR with respect to each name (unless "
-            "--no-grad), and the file it wrote; --quiet leaves that out. A number beyond the "
-            "float range is read as IEEE 754 does (--set x=1e400 is inf), with a note."
-        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=GRAPH_DESCRIPTION,
+        epilog=GRAPH_EPILOG,
     )
     graph.add_argument("expression", metavar="EXPR", help="the expression, e.g. 'x**2 * y'")
     graph.add_argument(

@@ -528,3 +528,29 @@ def test_a_number_beyond_the_float_range_gets_a_note(number, became, drawn, tmp_
 def test_infinity_spelt_out_gets_no_note(tmp_path, capsys):
     assert main(["graph", "x", "--set", "x=-inf", "-q", "-o", str(tmp_path / "g.dot")]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_graph_help_documents_what_goes_to_stdout_and_to_stderr(capsys):
+    assert main(["graph", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "as SVG to standard output, which then carries nothing else" in text
+    assert "Standard error gets EXPR's value, the gradient of EXPR with respect to each" in text
+
+
+def test_a_command_that_fails_to_load_leaves_graph_working(monkeypatch, capsys):
+    import autograd_core.cli
+
+    class BrokenEntryPoint:
+        name = "lectures"
+
+        def load(self):
+            raise ImportError("No module named 'nn.lectures'")
+
+    monkeypatch.setattr(autograd_core.cli, "entry_points", lambda group: [BrokenEntryPoint()])
+    assert main([*NEURON, "-q"]) == 0
+    captured = capsys.readouterr()
+    ET.fromstring(captured.out)
+    assert captured.err == (
+        "autograd-core: note: the 'lectures' command could not be loaded "
+        "(ImportError: No module named 'nn.lectures')\n"
+    )
