@@ -128,7 +128,7 @@ class _Source:
         self.shift = 0 if "\n" in lead else len(lead)
 
     def at(self, index: int) -> str:
-        """ " (column N)" for character ``index`` of the stripped text, as the user counts."""
+        """The text ' (column N)' for character ``index`` of the stripped text, as typed."""
         before = self.text[:index]
         if "\n" in before:
             line, column = before.count("\n") + 1, index - before.rfind("\n")
@@ -160,7 +160,12 @@ def parse(text: str) -> ast.Expression:
     try:
         tree = ast.parse(source.text, mode="eval")
     except SyntaxError as error:
-        where = f" at column {error.offset + source.shift}" if error.offset else ""
+        if not error.offset:
+            where = ""
+        elif (error.lineno or 1) > 1:
+            where = f" at line {error.lineno}, column {error.offset}"
+        else:
+            where = f" at column {error.offset + source.shift}"
         raise ExpressionError(
             f"EXPR is not a valid expression{where}: {printable(_one_line(error.msg))}"
         ) from None
