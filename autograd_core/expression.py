@@ -11,8 +11,10 @@ evaluates the text, so ``__import__('os').system(...)`` is only an unsupported c
 from __future__ import annotations
 
 import ast
+import difflib
 import keyword
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -68,14 +70,82 @@ class ExpressionError(ValueError):
     """An expression or a ``--set`` assignment that cannot be used; the message is one line."""
 
 
+# Characters that would act on a terminal instead of showing (ESC, NUL, BEL, carriage
+# return, bidirectional overrides) or break the line (newline, U+2028), by Unicode category.
+_NOT_SHOWN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(character: str) -> str:
+    if character in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[character]
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a command-line argument that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, format or line-breaking character written as an escape.
+
+    User text quoted in a message goes to a terminal: ``"x\\x1b[31m"`` must show as
+    ``x\\x1b[31m``, not turn the rest red, and a newline or NUL must not break the line.
+    """
+    return "".join(
+        _escape(character) if unicodedata.category(character) in _NOT_SHOWN else character
+        for character in str(text)
+    )
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """User text for a message: escaped by :func:`printable`, cut to ``limit`` characters."""
+    text = str(text)
+    return printable(text[:limit]) + ("..." if len(text) > limit else "")
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _refuse(node: ast.AST, what: str) -> ExpressionError:
-    column = getattr(node, "col_offset", None)
-    where = f" (column {column + 1})" if column is not None else ""
-    return ExpressionError(f"EXPR may not use {what}{where}; it may use only {ALLOWED}")
+def _position(source: str, lineno: int, byte_offset: int) -> int:
+    """The index in ``source`` of an AST position (1-based line, UTF-8 byte column)."""
+    lines = source.split("\n")
+    line_start = sum(len(line) + 1 for line in lines[: lineno - 1])
+    line = lines[lineno - 1] if lineno <= len(lines) else ""
+    return line_start + len(line.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+
+
+class _Source:
+    """EXPR as typed, and the stripped text that :mod:`ast` reads (positions refer to it)."""
+
+    def __init__(self, typed: str) -> None:
+        self.text = typed.strip()
+        lead = typed[: len(typed) - len(typed.lstrip())]
+        # Leading blanks (as in ' -x*y', which the help suggests) shift the columns that a
+        # user counts in what they typed; after a leading newline, lines are counted instead.
+        self.shift = 0 if "\n" in lead else len(lead)
+
+    def at(self, index: int) -> str:
+        """The text ' (column N)' for character ``index`` of the stripped text, as typed."""
+        before = self.text[:index]
+        if "\n" in before:
+            line, column = before.count("\n") + 1, index - before.rfind("\n")
+            return f" (line {line}, column {column})"
+        return f" (column {index + 1 + self.shift})"
+
+    def where(self, node: ast.AST) -> str:
+        lineno, column = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+        if lineno is None or column is None:
+            return ""
+        return self.at(_position(self.text, lineno, column))
+
+
+def _refuse(source: _Source, node: ast.AST, what: str) -> ExpressionError:
+    return ExpressionError(
+        f"EXPR may not use {what}{source.where(node)}; it may use only {ALLOWED}"
+    )
 
 
 def parse(text: str) -> ast.Expression:
@@ -86,58 +156,121 @@ def parse(text: str) -> ast.Expression:
         raise ExpressionError(f"EXPR is {len(text)} characters long; at most {MAX_LENGTH}")
     if not text.strip():
         raise ExpressionError(f"EXPR is empty; it may use {ALLOWED}")
+    source = _Source(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source.text, mode="eval")
     except SyntaxError as error:
-        where = f" at column {error.offset}" if error.offset else ""
+        if not error.offset:
+            where = ""
+        elif (error.lineno or 1) > 1:
+            where = f" at line {error.lineno}, column {error.offset}"
+        else:
+            where = f" at column {error.offset + source.shift}"
         raise ExpressionError(
-            f"EXPR is not a valid expression{where}: {_one_line(error.msg)}"
+            f"EXPR is not a valid expression{where}: {printable(_one_line(error.msg))}"
         ) from None
     except (RecursionError, MemoryError, ValueError) as error:
         raise ExpressionError(f"EXPR cannot be parsed: {_one_line(error) or 'too deep'}") from None
-    _check(tree)
+    _check(tree, source)
+    if "#" in source.text:  # with string literals refused, a # can only start a comment
+        raise ExpressionError(
+            f"EXPR may not use comments (#){source.at(source.text.index('#'))}; "
+            f"it may use only {ALLOWED}"
+        )
     return tree
 
 
-def _check(tree: ast.Expression) -> None:
+def _check(tree: ast.Expression, source: _Source) -> None:
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):  # breadth-first with a queue: no recursion on depth
         if isinstance(node, (ast.Expression, ast.Load, *_BINARY, ast.USub, ast.UAdd)):
             continue
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, tuple(_BINARY)):
-                raise _refuse(node, f"the operator {_OPERATORS.get(type(node.op), '?')}")
+                raise _refuse_operator(source, node)
             if isinstance(node.op, ast.Pow):
-                _check_constant_exponent(node.right)
+                _check_constant_exponent(source, node.right)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise _refuse(node, f"the unary operator {_OPERATORS.get(type(node.op), '?')}")
+                what = f"the unary operator {_OPERATORS.get(type(node.op), '?')}"
+                raise _refuse(source, node, what)
         elif isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
-                raise _refuse(node, f"the {type(node.value).__name__} literal {node.value!r:.40}")
+                what = f"the {type(node.value).__name__} literal {quoted(repr(node.value), 40)}"
+                raise _refuse(source, node, what)
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS and id(node) not in called:
-                raise _refuse(node, f"the function {node.id!r} without a call (write {node.id}(x))")
+                what = f"the function {node.id!r} without a call (write {node.id}(x))"
+                raise _refuse(source, node, what)
         elif isinstance(node, ast.Call):
-            _check_call(node)
+            _check_call(source, node)
         else:
             what = _DESCRIPTIONS.get(type(node), f"{type(node).__name__} syntax")
-            raise _refuse(node, what)
+            raise _refuse(source, node, what)
 
 
-def _check_call(node: ast.Call) -> None:
-    if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-        name = repr(node.func.id[:40]) if isinstance(node.func, ast.Name) else "an expression"
-        raise _refuse(node, f"a call of {name} (the functions are {', '.join(FUNCTIONS)})")
+def _refuse_operator(source: _Source, node: ast.BinOp) -> ExpressionError:
+    """The error for a refused binary operator, pointing at the operator itself.
+
+    The AST places a BinOp at its left operand; the operator is the symbol between the
+    end of the left operand and the start of the right one (only blanks, brackets and line
+    continuations can stand beside it there).
+    """
+    symbol = _OPERATORS.get(type(node.op), "?")
+    start = _position(source.text, node.left.end_lineno, node.left.end_col_offset)
+    end = _position(source.text, node.right.lineno, node.right.col_offset)
+    found = source.text.find(symbol, start, end)
+    where = source.at(found) if found >= 0 else source.where(node)
+    if isinstance(node.op, ast.BitXor) and found >= 0:
+        # Newcomers from maths (and from LaTeX or spreadsheets) write x^2 for a power.
+        begin = _position(source.text, node.lineno, node.col_offset)
+        finish = _position(source.text, node.end_lineno, node.end_col_offset)
+        left, right = source.text[begin:found].rstrip(), source.text[found + 1 : finish].lstrip()
+        example = f"{left}**{right}" if len(left) + len(right) <= 40 else "x**2"
+        return ExpressionError(
+            f"EXPR may not use the operator ^{where}, which Python reads as exclusive or: "
+            f"for a power write **, as in {quoted(example)}"
+        )
+    return ExpressionError(
+        f"EXPR may not use the operator {symbol}{where}; it may use only {ALLOWED}"
+    )
+
+
+def did_you_mean(name: str) -> str | None:
+    """The function of EXPR that ``name`` is most likely a slip for (``sigmiod``: sigmoid)."""
+    lowered = name.lower()
+    if lowered in FUNCTIONS:
+        return lowered
+    if lowered == "ln":
+        return "log"
+    matches = difflib.get_close_matches(lowered, FUNCTIONS, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _check_call(source: _Source, node: ast.Call) -> None:
+    functions = ", ".join(FUNCTIONS)
+    if not isinstance(node.func, ast.Name):
+        raise ExpressionError(
+            f"EXPR may not use a call of an expression{source.where(node)}; "
+            f"the functions are {functions}"
+        )
+    if node.func.id not in FUNCTIONS:
+        guess = did_you_mean(node.func.id)
+        hint = f": did you mean {guess}? The functions are " if guess else "; the functions are "
+        raise ExpressionError(
+            f"EXPR may not use a call of {quoted(repr(node.func.id), 40)}"
+            f"{source.where(node)}{hint}{functions}"
+        )
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        raise _refuse(node, f"{node.func.id}(...) with anything but one positional argument")
+        what = f"{node.func.id}(...) with anything but one positional argument"
+        raise _refuse(source, node, what)
 
 
-def _check_constant_exponent(node: ast.AST) -> None:
+def _check_constant_exponent(source: _Source, node: ast.AST) -> None:
     for part in ast.walk(node):
         if isinstance(part, (ast.Name, ast.Call)):
             raise ExpressionError(
-                f"the exponent of ** must be a number (column {node.col_offset + 1}), as in "
+                f"the exponent of ** must be a number{source.where(node)}, as in "
                 "x**2 or x**(-0.5); for a variable exponent p write exp(p*log(x))"
             )
 
@@ -152,17 +285,43 @@ def names(tree: ast.Expression) -> list[str]:
     return list(dict.fromkeys(node.id for node in variables))
 
 
-def parse_assignments(assignments: Iterable[str]) -> dict[str, float]:
-    """``["x=2", "w=-3"]`` as ``{"x": 2.0, "w": -3.0}``; ExpressionError names a bad one."""
+_SPELLS_INFINITY = re.compile(r"[+-]?(inf|infinity)", re.IGNORECASE)
+
+
+def _range_note(name: str, number: str, value: float) -> str | None:
+    """A note when a decimal number does not fit a float: 1e400 becomes inf, 1e-400 zero."""
+    spelled = number.strip().replace("_", "")
+    if math.isinf(value) and not _SPELLS_INFINITY.fullmatch(spelled):
+        return (
+            f"--set {name}={quoted(number.strip())} is beyond the float range "
+            f"(largest about 1.8e308), so {name} = {value}"
+        )
+    mantissa = re.split("[eE]", spelled, maxsplit=1)[0]
+    if value == 0.0 and any(digit in mantissa for digit in "123456789"):
+        return (
+            f"--set {name}={quoted(number.strip())} is below the smallest float "
+            f"(about 4.9e-324), so {name} = {value}"
+        )
+    return None
+
+
+def parse_assignments(
+    assignments: Iterable[str], notes: list[str] | None = None
+) -> dict[str, float]:
+    """``["x=2", "w=-3"]`` as ``{"x": 2.0, "w": -3.0}``; ExpressionError names a bad one.
+
+    A number beyond the float range reads as IEEE 754 does (``1e400`` is inf, ``1e-400``
+    is 0); when ``notes`` is a list, a one-line note saying so is appended to it.
+    """
     values: dict[str, float] = {}
     for assignment in assignments:
-        shown = _one_line(assignment)[:60]
+        shown = quoted(assignment)
         name, equals, number = assignment.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())  # as Python reads identifiers
         if not equals:
             raise ExpressionError(f"--set {shown}: expected NAME=NUMBER, as in --set x=2")
         if not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"--set {shown}: {name[:40]!r} is not a name")
+            raise ExpressionError(f"--set {shown}: {quoted(repr(name), 40)} is not a name")
         if name in FUNCTIONS:
             raise ExpressionError(f"--set {shown}: {name!r} is a function, not a variable")
         if name in values:
@@ -171,8 +330,11 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, float]:
             values[name] = float(number)
         except ValueError:
             raise ExpressionError(
-                f"--set {shown}: {number.strip()[:40]!r} is not a number"
+                f"--set {shown}: {quoted(repr(number.strip()), 40)} is not a number"
             ) from None
+        note = _range_note(name, number, values[name])
+        if note is not None and notes is not None:
+            notes.append(note)
     return values
 
 
@@ -189,17 +351,28 @@ def build(text: str, values: Mapping[str, float]) -> Value:
     One leaf per name (``x*x`` uses the same leaf twice), labelled with the name; numbers
     become leaves labelled as written. Every name needs a value and every value a name.
     """
+    return build_with_inputs(text, values)[0]
+
+
+def build_with_inputs(text: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+    """:func:`build`'s graph, and its named leaves in order of first appearance in ``text``."""
     tree = parse(text)
     used = names(tree)
     missing = [name for name in used if name not in values]
     if missing:
         needed = " ".join(f"--set {name}=NUMBER" for name in missing)
-        raise ExpressionError(f"EXPR uses {', '.join(missing)} with no value: add {needed}")
+        slips = [(name, did_you_mean(name)) for name in missing]
+        hints = "".join(
+            f" (or did you mean {guess}(...) for {name}?)" for name, guess in slips if guess
+        )
+        raise ExpressionError(f"EXPR uses {', '.join(missing)} with no value: add {needed}{hints}")
     unused = [name for name in values if name not in used]
     if unused:
-        raise ExpressionError(f"--set {', '.join(unused)}: not used in EXPR {text.strip()!r}")
+        raise ExpressionError(
+            f"--set {', '.join(unused)}: not used in EXPR {quoted(repr(text.strip()))}"
+        )
     leaves = {name: Value(values[name], label=name) for name in used}
-    return _evaluate(tree.body, leaves, text.strip())
+    return _evaluate(tree.body, leaves, text.strip()), leaves
 
 
 def _operands(node: ast.AST) -> list[ast.AST]:

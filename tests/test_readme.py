@@ -1,34 +1,102 @@
-"""The README's quick start runs exactly as written."""
+"""The README runs as written: its code blocks, its printed numbers and its command line."""
 
+import math
+import os
 import re
+import shlex
 from pathlib import Path
+
+import pytest
+
+from autograd_core.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def quick_start_code() -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert blocks, "the README's quick start has no python block"
-    return "\n".join(blocks)
+def readme() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+def section(title: str) -> str:
+    return readme().split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def run_python(code: str) -> None:
+    exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
+
+
+def files_under(directory: Path) -> set[Path]:
+    return {path.relative_to(directory) for path in directory.rglob("*") if path.is_file()}
 
 
 def test_readme_starts_with_the_two_commands():
-    text = README.read_text(encoding="utf-8")
-    first_block = re.search(r"```sh\n(.*?)```", text, flags=re.DOTALL).group(1)
+    first_block = blocks(readme(), "sh")[0]
     assert "make demo" in first_block
     assert "make test" in first_block
+    assert readme().index("```sh\nmake demo") < readme().index("## Quick start")
 
 
-def test_quick_start_runs_as_written(capsys):
-    exec(compile(quick_start_code(), str(README), "exec"), {"__name__": "__readme__"})
-    printed = capsys.readouterr().out.split()
-    x_grad, w_grad, b_grad = (float(v) for v in printed[:3])
-    # y = tanh(wx + b) at x=2, w=-3, b=1: by hand, u = -5, 1 - tanh²(-5) = sech²(5).
-    import math
+def test_quick_start_prints_what_the_readme_says_and_the_hand_derived_numbers(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    quick_start = section("Quick start")
+    (code,) = blocks(quick_start, "python")
+    (shown,) = blocks(quick_start, "text")
+    run_python(code)
+    printed = capsys.readouterr().out
+    assert printed == shown
+    # y = σ(wx + b) at x = 2, w = −0.5, b = 1, by hand: u = 0, σ′ = σ(1 − σ);
+    # ∂y/∂x = σ′w, ∂y/∂w = σ′x, ∂y/∂b = σ′.
+    x, w, b = 2.0, -0.5, 1.0
+    y = 1.0 / (1.0 + math.exp(-(w * x + b)))
+    slope = y * (1.0 - y)
+    numbers = [float(n) for n in re.findall(r"= (-?[\d.]+)", printed)]
+    assert numbers == pytest.approx([y, slope * w, slope * x, slope], rel=1e-12)
+    # Not saturated: every gradient is far from 0, so the printout teaches something.
+    assert min(abs(n) for n in numbers[1:]) > 0.1
+    assert list(tmp_path.iterdir()) == []
 
-    sech2 = 1.0 / math.cosh(5.0) ** 2
-    assert math.isclose(x_grad, -3.0 * sech2, rel_tol=1e-12)
-    assert math.isclose(w_grad, 2.0 * sech2, rel_tol=1e-12)
-    assert math.isclose(b_grad, sech2, rel_tol=1e-12)
+
+def test_every_python_block_runs_and_writes_only_into_out(capsys, tmp_path, monkeypatch):
+    # A reader runs the snippets from the repository's root; what they write must land in
+    # out/ (ignored by git), never beside the sources.
+    monkeypatch.chdir(tmp_path)
+    code_blocks = blocks(readme(), "python")
+    assert len(code_blocks) >= 3
+    for code in code_blocks:
+        run_python(code)
+    written = files_under(tmp_path)
+    assert {"out/before.svg", "out/neuron.svg", "out/backward.html"} <= {
+        path.as_posix() for path in written
+    }
+    assert all(path.parts[0] == "out" for path in written), written
+    assert "out/" in (README.parent / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_the_shell_example_writes_into_out_and_reports_what_the_readme_shows(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    shell = section("From the shell")
+    commands = [shlex.split(line) for block in blocks(shell, "sh") for line in block.splitlines()]
+    assert commands[0] == ["mkdir", "-p", "out"]
+    os.makedirs("out", exist_ok=True)
+    program, *arguments = commands[1]
+    assert program == "autograd-core"
+    assert main(arguments) == 0
+    captured = capsys.readouterr()
+    (shown,) = blocks(shell, "text")
+    assert captured.err == shown
+    assert captured.out == ""
+    assert files_under(tmp_path) == {Path("out/neuron.svg")}
+    # The gradients it reports are the quick start's, derived by hand there.
+    assert re.findall(r"d/d(\w) = (\S+)", captured.err) == [
+        ("w", "0.5"),
+        ("x", "-0.125"),
+        ("b", "0.25"),
+    ]

@@ -36,23 +36,31 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, so it is never half-written.
 
     The temporary file is created with mode 0666, which the process umask trims exactly as
-    it would for any new file; its name is short, so a legal long ``path`` stays legal.
+    it would for any new file; its name (``.ag-XXXXXXXX.tmp``, 16 characters) is short, so a
+    legal long ``path`` stays legal. An ``OSError`` names ``path``, never the temporary
+    file, which the caller has not heard of; no temporary file is left behind.
     """
     path = Path(path)
-    while True:
-        temporary = path.parent / f".ag-{secrets.token_hex(4)}.tmp"
-        try:
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        while True:
+            temporary = path.parent / f".ag-{secrets.token_hex(4)}.tmp"
+            try:
+                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        if error.errno is None:
+            raise
+        # OSError(errno, ...) is the matching subclass (PermissionError for EACCES, ...).
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def pygraphviz_available() -> bool:

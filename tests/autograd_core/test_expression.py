@@ -5,7 +5,16 @@ import math
 import pytest
 
 from autograd_core import topological_order
-from autograd_core.expression import ExpressionError, build, names, parse, parse_assignments
+from autograd_core.expression import (
+    ExpressionError,
+    build,
+    build_with_inputs,
+    did_you_mean,
+    names,
+    parse,
+    parse_assignments,
+    printable,
+)
 
 
 def test_a_neuron_gets_the_hand_derived_gradients():
@@ -174,3 +183,86 @@ def test_assignments():
     ]:
         with pytest.raises(ExpressionError, match=message):
             parse_assignments(bad)
+
+
+@pytest.mark.parametrize(
+    ("slip", "meant"),
+    [("sigmiod", "sigmoid"), ("Tanh", "tanh"), ("ReLU", "relu"), ("ln", "log"), ("expp", "exp")],
+)
+def test_a_slip_for_a_function_is_recognised(slip, meant):
+    assert did_you_mean(slip) == meant
+    with pytest.raises(ExpressionError, match=rf"did you mean {meant}\? The functions are"):
+        build(f"{slip}(x)", {"x": 1.0})
+
+
+@pytest.mark.parametrize("name", ["open", "sin", "x"])
+def test_no_suggestion_for_a_name_unlike_every_function(name):
+    assert did_you_mean(name) is None
+    with pytest.raises(ExpressionError) as caught:
+        build(f"{name}(x)", {"x": 1.0})
+    assert "did you mean" not in str(caught.value)
+    assert str(caught.value).count("sigmoid") == 1
+
+
+def test_a_name_that_looks_like_a_function_is_hinted_at():
+    with pytest.raises(ExpressionError, match=r"did you mean sigmoid\(\.\.\.\) for sigmiod\?"):
+        build("sigmiod + x", {"x": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "example"),
+    [
+        ("x^2", "column 2", "x**2"),
+        ("2*x ^ 3", "column 5", "2*x**3"),  # ^ binds looser than *: the whole 2*x is its left
+        ("(x+1)^(2)", "column 6", "(x+1)**(2)"),
+        ("é^2", "column 2", "é**2"),  # columns count characters, not UTF-8 bytes
+        ("(x\n^2)", "line 2, column 1", "x**2"),
+    ],
+)
+def test_a_caret_is_located_and_rewritten_with_two_stars(text, column, example):
+    values = {"é": 1.0} if "é" in text else {"x": 1.0}
+    with pytest.raises(ExpressionError) as caught:
+        build(text, values)
+    message = str(caught.value)
+    assert f"the operator ^ ({column})" in message
+    assert message.endswith(f"for a power write **, as in {example}")
+    assert "relu" not in message  # the fix is named; the whole list would only distract
+
+
+def test_other_refused_operators_point_at_the_operator_too():
+    with pytest.raises(ExpressionError, match=r"the operator // \(column 7\)"):
+        build("x + x // 2", {"x": 1.0})
+
+
+def test_comments_are_refused():
+    # A comment would carry any text, control characters included, into the root's label.
+    with pytest.raises(ExpressionError, match=r"comments \(#\) \(column 3\)"):
+        build("x # \x1b[2J", {"x": 1.0})
+
+
+def test_printable_escapes_what_a_terminal_would_act_on():
+    assert printable("a\x1b[31mb") == "a\\x1b[31mb"
+    assert printable("nul\x00 bell\x07 cr\r nl\n tab\t") == "nul\\x00 bell\\x07 cr\\r nl\\n tab\\t"
+    assert printable("rtl\u202eltr line\u2028sep") == "rtl\\u202eltr line\\u2028sep"
+    assert printable("\udcff") == "\\xff"  # a byte of argv that is not UTF-8
+    assert printable("x² − ∂y/∂x, é, 日本") == "x² − ∂y/∂x, é, 日本"  # text stays as it is
+
+
+def test_numbers_beyond_the_float_range_are_read_as_ieee_with_a_note():
+    notes = []
+    values = parse_assignments(["a=1e400", "b=-1E400", "c=1e-400", "d=inf", "e=0e9"], notes)
+    assert values == {"a": math.inf, "b": -math.inf, "c": 0.0, "d": math.inf, "e": 0.0}
+    assert len(notes) == 3
+    assert notes[0].startswith("--set a=1e400 is beyond the float range")
+    assert notes[0].endswith("so a = inf")
+    assert notes[1].endswith("so b = -inf")
+    assert notes[2].startswith("--set c=1e-400 is below the smallest float")
+    assert notes[2].endswith("so c = 0.0")
+
+
+def test_build_with_inputs_returns_the_named_leaves_in_order_of_appearance():
+    root, inputs = build_with_inputs("b + w*x + b", {"x": 2.0, "w": 3.0, "b": 1.0})
+    assert list(inputs) == ["b", "w", "x"]
+    root.backward()
+    # ∂(2b + wx)/∂b = 2, ∂/∂w = x, ∂/∂x = w
+    assert [leaf.grad for leaf in inputs.values()] == [2.0, 2.0, 3.0]
