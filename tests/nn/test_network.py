@@ -453,6 +453,7 @@ def test_readme_section_runs_and_draws_the_committed_picture(tmp_path, monkeypat
     section = text.split("## See the whole network", 1)[1].split("\n## ", 1)[0]
     (code,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()  # the README's quick start makes out/ first
     exec(compile(code, "README.md", "exec"), {"__name__": "__readme__"})
     delta, grad = (float(v) for v in capsys.readouterr().out.split())
     # ∂L/∂W3[1,3] = δ3[1] · h2[3] (lecture 003), from the drawn numbers themselves.
@@ -460,9 +461,9 @@ def test_readme_section_runs_and_draws_the_committed_picture(tmp_path, monkeypat
     assert grad == pytest.approx(view.neuron("h3[1]").delta * view.neuron("h2[3]").h)
     assert delta == view.neuron("h2[3]").delta
     assert "](docs/network.svg)" in section
-    drawn = (tmp_path / "network.svg").read_text(encoding="utf-8")
+    drawn = (tmp_path / "out" / "network.svg").read_text(encoding="utf-8")
     assert drawn == (ROOT / "docs" / "network.svg").read_text(encoding="utf-8")
-    assert (tmp_path / "backprop.html").exists()
+    assert (tmp_path / "out" / "backprop.html").exists()
 
 
 def test_benchmark_quick_run():
