@@ -11,6 +11,7 @@ What counts as "the same output", cell by cell:
 - text (printed streams, ``text/plain``, ``text/markdown``, ``text/latex``, errors) is equal
   after memory addresses (``0x7f…``) are blanked; in a cell tagged ``varies`` (a cell that
   prints timings) every number is blanked too, so only the wording has to match;
+- a stream printed in several pieces counts as one (the pieces depend on flushing);
 - pictures (``image/png``, ``image/svg+xml``) and HTML (the step-through player) only have
   to be present with the same MIME types: their bytes depend on the Graphviz and
   matplotlib builds, and their content is checked by the library's own tests.
@@ -92,7 +93,28 @@ def execute(path: Path, scratch: Path) -> nbformat.NotebookNode:
     )
     client.execute()
     notebook.metadata = committed.metadata  # not the test kernel's name, not Python's version
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _joined_streams(cell.outputs)
     return notebook
+
+
+def _joined_streams(outputs: list) -> list:
+    """Consecutive pieces of one stream as one output: how a print is split between
+    messages depends on when it was flushed, and the written file should not."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output["output_type"] == "stream"
+            and previous is not None
+            and previous["output_type"] == "stream"
+            and previous["name"] == output["name"]
+        ):
+            previous["text"] = _as_text(previous["text"]) + _as_text(output["text"])
+        else:
+            joined.append(output)
+    return joined
 
 
 def _normalise(text: str, varies: bool) -> str:

@@ -81,9 +81,7 @@ def test_comparison_catches_a_changed_printed_number():
 
 def test_comparison_ignores_addresses_and_how_a_stream_was_split():
     committed = _notebook(_cell("f", [_stream("<object at 0x7f3a2c1b9d90>\nend\n")]))
-    fresh = _notebook(
-        _cell("f", [_stream("<object at 0x7f00deadbeef>\n"), _stream("end\n")])
-    )
+    fresh = _notebook(_cell("f", [_stream("<object at 0x7f00deadbeef>\n"), _stream("end\n")]))
     assert notebook_outputs.differences(committed, fresh) == []
 
 
@@ -91,7 +89,9 @@ def test_comparison_blanks_numbers_only_in_cells_tagged_varies():
     timing = [_stream("engine 2.31 s, matrix 0.12 s\n")]
     other_timing = [_stream("engine 2.87 s, matrix 0.10 s\n")]
     tagged = _notebook(_cell("t", timing, tags=["varies"]))
-    assert notebook_outputs.differences(tagged, _notebook(_cell("t", other_timing, ["varies"]))) == []
+    assert (
+        notebook_outputs.differences(tagged, _notebook(_cell("t", other_timing, ["varies"]))) == []
+    )
     untagged = _notebook(_cell("t", timing))
     assert len(notebook_outputs.differences(untagged, _notebook(_cell("t", other_timing)))) == 1
 
@@ -99,9 +99,12 @@ def test_comparison_blanks_numbers_only_in_cells_tagged_varies():
 def test_comparison_needs_the_same_pictures_but_not_the_same_bytes():
     png = _display({"image/png": "iVBORw0KGgo=", "text/plain": "<Figure size 950x400>"})
     other_png = _display({"image/png": "iVBORw0KGgp=", "text/plain": "<Figure size 950x400>"})
-    assert notebook_outputs.differences(
-        _notebook(_cell("fig", [png])), _notebook(_cell("fig", [other_png]))
-    ) == []
+    assert (
+        notebook_outputs.differences(
+            _notebook(_cell("fig", [png])), _notebook(_cell("fig", [other_png]))
+        )
+        == []
+    )
     text_only = _display({"text/plain": "<Figure size 950x400>"})
     (problem,) = notebook_outputs.differences(
         _notebook(_cell("fig", [png])), _notebook(_cell("fig", [text_only]))
