@@ -44,7 +44,11 @@ $(NOTEBOOKS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	touch $(NOTEBOOKS_STAMP)
 
+# The committed outputs hold SVG graphs and HTML step-through players; Jupyter shows those
+# only in notebooks it trusts (it strips them from notebooks it did not run itself), so the
+# project's own notebooks are marked trusted first.
 notebooks: $(NOTEBOOKS_STAMP)
+	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 # Runs every notebook top to bottom and writes its outputs into it (they are committed, so
