@@ -35,12 +35,23 @@ clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
 
 # The teaching notebooks: installs Jupyter and friends into .venv, then opens notebooks/.
-.PHONY: notebooks
+# Jupyter refuses to start as root without --allow-root (the usual user in a container).
+.PHONY: notebooks notebook-outputs
 NOTEBOOKS_STAMP := $(VENV)/.installed-notebooks
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 $(NOTEBOOKS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	touch $(NOTEBOOKS_STAMP)
 
+# The committed outputs hold SVG graphs and HTML step-through players; Jupyter shows those
+# only in notebooks it trusts (it strips them from notebooks it did not run itself), so the
+# project's own notebooks are marked trusted first.
 notebooks: $(NOTEBOOKS_STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter trust notebooks/*.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
+
+# Runs every notebook top to bottom and writes its outputs into it (they are committed, so
+# a repository page shows the pictures; `make test` fails when they are not a fresh run's).
+notebook-outputs: $(STAMP)
+	$(BIN)/python tests/notebooks/notebook_outputs.py
