@@ -627,7 +627,8 @@ def draw_graph(
     count = count_nodes(root, max_nodes)
     if max_nodes is not None and count > max_nodes:
         return Drawing.refused(
-            f"the graph has more than {max_nodes:,} Values (max_nodes={max_nodes})",
+            f"the graph has more than {max_nodes:,} Values (max_nodes={max_nodes}; "
+            "draw_graph(root, max_nodes=None) tries anyway, within its timeout)",
             max_nodes=max_nodes,
             value_count=count,
         )

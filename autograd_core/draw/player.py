@@ -429,7 +429,9 @@ class StepThrough(Sequence[Frame]):
             "frames": frames,
             "captions": list(self.captions),
         }
-        table = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        # No "<" at all inside the <script> element, so no text can close or open one.
+        table = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        table = table.replace("<", "\\u003c")
         steps = "".join(f"<li>{html.escape(caption)}</li>" for caption in self.captions)
         parts = [
             '<div class="autograd-player" tabindex="0">',
