@@ -202,6 +202,11 @@ def derivative_rows(local: float, chain: tuple[float, float] | None, digits: int
     return rows
 
 
+def derivative_label(rows: list[Row]) -> str:
+    """A derivative box's label: its rows, centred, one line each."""
+    return "<" + "<BR/>".join(escape_label(text) if text else " " for text, _ in rows) + ">"
+
+
 def rows_label(rows: list[Row], *, small: bool = False) -> str:
     """An HTML-like label, one left-aligned cell per row (so text can change in place)."""
     cells = []
@@ -432,7 +437,7 @@ def picture_dot(
             if edge_labels:
                 for slot in range(len(node.inputs)):
                     key = f"d{position}_{slot}"
-                    label = rows_label(derivatives[key], small=True)
+                    label = derivative_label(derivatives[key])
                     attributes = {"id": key, "class": "derivative", **_DERIVATIVE_STYLE}
                     out.append(f"  {key} [{_attributes({**attributes, 'label': label})}];")
         return out

@@ -61,7 +61,7 @@ def operation_nodes(source):
 def derivative_texts(source):
     """{(input, operation): rows of the derivative box on that edge}."""
     boxes = {
-        key: re.findall(r'<TD ALIGN="LEFT">([^<]*)</TD>', label)
+        key: label.split("<BR/>")
         for key, label in re.findall(r"^\s*(d\d+_\d+) \[.*label=<(.*)>\];$", source, re.M)
     }
     into = {box: value for value, box in re.findall(r"^\s*(v\d+) -> (d\d+_\d+)", source, re.M)}
