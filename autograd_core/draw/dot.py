@@ -61,8 +61,9 @@ MAX_LABEL_CHARS = 80
 #: minutes. These cap its iterations at a multiple of the node count.
 SIMPLEX_LIMITS = 'nslimit="4", nslimit1="4"'
 
-#: A layout needs one bend point for every rank an edge crosses; above this many the
-#: drawing is refused before Graphviz runs (1,000 terms of x + x + … + x need ~10⁶).
+#: A layout needs one bend point for every rank an edge crosses; above this many (or
+#: above this many Values) the drawing is refused before Graphviz runs (1,000 terms of
+#: x + x + … + x need ~10⁶; 100 terms need 9,702 and render in a few seconds).
 MAX_BENDS = 60_000
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -520,22 +521,32 @@ def count_nodes(root: Value, limit: int | None) -> int:
     return len(found)
 
 
-def layout_size(order: list[Value], rankdir_auto: bool = False) -> tuple[int, int, int]:
+def layout_size(order: list[Value]) -> tuple[int, int, int]:
     """(bends, ranks, widest rank): what Graphviz's layout will have to place.
 
     Ranks are longest paths from the leaves (a Value and its operation take one rank
-    each); an edge crossing k ranks needs k - 1 bend points, and the network simplex and
-    the crossing minimisation work on them all.
+    each); a leaf sits just before its first consumer. An edge crossing k ranks needs
+    k - 1 bend points, and the network simplex and the crossing minimisation work on
+    them all: x used by 1,000 operations along a chain needs about 10⁶.
     """
     rank: dict[Value, int] = {}
-    bends = 0
+    first_use: dict[Value, int] = {}
     for node in order:
         if not node.inputs:
-            rank[node] = 0
             continue
-        operation_rank = 1 + max(rank[child] for child in node.inputs)
+        operation_rank = 1 + max((rank.get(child, 0) for child in node.inputs), default=0)
         rank[node] = operation_rank + 1
-        bends += sum(operation_rank - rank[child] - 1 for child in node.inputs)
+        for child in node.inputs:
+            if not child.inputs:
+                first_use[child] = min(first_use.get(child, operation_rank), operation_rank)
+    for node in order:
+        if not node.inputs:
+            rank[node] = first_use.get(node, 1) - 1
+    bends = 0
+    for node in order:
+        if node.inputs:
+            operation_rank = rank[node] - 1
+            bends += sum(operation_rank - rank[child] - 1 for child in node.inputs)
     ranks = 1 + max(rank.values())
     width: dict[int, int] = {}
     for r in rank.values():
@@ -629,7 +640,13 @@ def draw_graph(
     parameter_set = _as_node_set(parameters, "parameters")
 
     # Count first: a graph over the cap is refused without walking it further.
-    count = count_nodes(root, max_nodes)
+    count = count_nodes(root, MAX_BENDS if max_nodes is None else min(max_nodes, MAX_BENDS))
+    if count > MAX_BENDS:
+        return Drawing.refused(
+            f"the graph has more than {MAX_BENDS:,} Values, more than any layout can place",
+            max_nodes=max_nodes,
+            value_count=count,
+        )
     if max_nodes is not None and count > max_nodes:
         return Drawing.refused(
             f"the graph has more than {max_nodes:,} Values (max_nodes={max_nodes}; "
@@ -699,7 +716,6 @@ def build_picture(
         picture.examples = example_groups(root, is_parameter)
         picture.neurons = neuron_groups(order)
     return picture
-
 
 
 def derivative_table(

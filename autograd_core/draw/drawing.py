@@ -65,9 +65,7 @@ class Drawing:
             "nn.draw_network(model, x, target, loss)"
         )
         note = f"// {message}\n"
-        return cls(
-            f"{note}digraph autograd {{\n}}\n", value_count, 0, max_nodes, refusal=message
-        )
+        return cls(f"{note}digraph autograd {{\n}}\n", value_count, 0, max_nodes, refusal=message)
 
     @property
     def source(self) -> str:

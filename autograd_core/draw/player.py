@@ -200,8 +200,10 @@ def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
     JavaScript every frame shows, one under the other.
     """
     if len(svgs) != len(captions):
-        raise ValueError(f"player_fragment needs one caption per frame, got {len(svgs)} "
-                         f"frames and {len(captions)} captions")
+        raise ValueError(
+            f"player_fragment needs one caption per frame, got {len(svgs)} "
+            f"frames and {len(captions)} captions"
+        )
     if not svgs:
         raise ValueError("player_fragment needs at least one frame")
     parts = ['<div class="autograd-player" tabindex="0">', *_controls(len(svgs))]
@@ -296,9 +298,7 @@ class Frame:
     sit in the same places. ``source`` is the frame drawn on its own, as DOT text.
     """
 
-    def __init__(
-        self, player: StepThrough, index: int, drawing: Drawing, caption: str
-    ) -> None:
+    def __init__(self, player: StepThrough, index: int, drawing: Drawing, caption: str) -> None:
         self._player = player
         self.index = index
         self.drawing = drawing
@@ -437,8 +437,7 @@ class StepThrough(Sequence[Frame]):
             '<div class="autograd-player" tabindex="0">',
             *_controls(len(self)),
             '<figure class="autograd-stage">',
-            f'<figcaption class="autograd-caption">{html.escape(self.captions[last])}'
-            "</figcaption>",
+            f'<figcaption class="autograd-caption">{html.escape(self.captions[last])}</figcaption>',
             _inline_svg(layout.frame_svg(states[last], [])),
             "</figure>",
             f'<details class="autograd-nojs"><summary>All {len(self)} steps</summary>'

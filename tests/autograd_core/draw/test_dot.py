@@ -18,8 +18,8 @@ from autograd_core.draw import drawing as drawing_module
 from autograd_core.draw import render
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
-    INTERIOR_FILL,
     INPUT_FILL,
+    INTERIOR_FILL,
     PARAMETER_FILL,
     ROLE_FILLS,
     ROOT_FILL,

@@ -153,9 +153,13 @@ def node_boxes(svg):
     for group in root.iter(f"{namespace}g"):
         if group.get("class", "").split()[:1] == ["node"]:
             shape = next(e for e in group if e.tag.split("}")[1] in ("path", "polygon", "ellipse"))
-            boxes[group.get("id")] = shape.get("d") or shape.get("points") or (
-                shape.get("cx"),
-                shape.get("cy"),
+            boxes[group.get("id")] = (
+                shape.get("d")
+                or shape.get("points")
+                or (
+                    shape.get("cx"),
+                    shape.get("cy"),
+                )
             )
     return boxes
 
