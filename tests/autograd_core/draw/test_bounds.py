@@ -93,7 +93,7 @@ def test_the_10_example_mlp_loss_is_refused_at_once_with_what_to_draw_instead(
     loss = ten_example_loss()
     monkeypatch.setattr(dot, "topological_order", None)  # refused while counting
     drawing = draw_graph(loss)
-    with pytest.raises(RenderError, match="nn.draw_network"):
+    with pytest.raises(RenderError, match=r"nn\.draw_network"):
         drawing.save(tmp_path / "never-written.svg")
     assert list(tmp_path.iterdir()) == []
 
@@ -102,7 +102,7 @@ def test_a_render_that_takes_too_long_is_stopped_at_its_timeout():
     # Uncapped, the 10-example loss takes Graphviz tens of seconds; a 0.5 s timeout stops
     # the child process and says so.
     drawing = draw_graph(ten_example_loss(), max_nodes=None, timeout=0.5)
-    with pytest.raises(RenderError, match="did not finish within 0.5 s"):
+    with pytest.raises(RenderError, match=r"did not finish within 0\.5 s"):
         drawing.svg()
 
 

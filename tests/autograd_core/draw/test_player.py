@@ -211,7 +211,7 @@ def test_player_keys_step_once_and_buttons_stop_at_the_ends():
 
 
 def test_without_javascript_the_player_shows_the_last_step():
-    x, w, b, y = neuron()
+    *_, y = neuron()
     frames = step_through(y)
     fragment = frames.to_html_fragment()
     # The SVG in the markup is the last frame: every gradient known, as backward leaves it.
