@@ -487,7 +487,10 @@ def picture_dot(
         for slot, child in enumerate(node.inputs):
             attributes = [f'id="e{position}_{slot}"']
             if names is not None:
-                attributes.append(f'headlabel="{names[slot]}", labelfontcolor="#225588"')
+                attributes.append(
+                    f'headlabel="{names[slot]}", labelfontcolor="#225588", labelfontsize="10", '
+                    'labeldistance="1.6", labelangle="35"'
+                )
             if marked:
                 attributes.append(highlight_edge)
             tail = f"v{index[child]}"
