@@ -229,7 +229,9 @@ def player_page(fragment: str, title: str) -> str:
 
 _NODE_GROUP = re.compile(r'<g id="([vd]\d+(?:_\d+)?)" class="node[^"]*">(.*?)</g>', re.S)
 _TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
-_LOOK_ATTRIBUTES = re.compile(r'\s(?:font-weight|font-style|fill)="[^"]*"')
+_LOOK_ATTRIBUTES = re.compile(
+    rf'\s(?:font-weight="[^"]*"|font-style="[^"]*"|fill="{PENDING_COLOR}")'
+)
 
 
 class Layout:
@@ -243,19 +245,25 @@ class Layout:
         self.slots = slots
 
     @classmethod
-    def from_svg(cls, svg: str, row_counts: dict[str, int]) -> Layout:
+    def from_svg(cls, svg: str, row_counts: dict[str, tuple[int, int]]) -> Layout:
+        """Name the texts of the rows that change: ``row_counts[node] = (fixed, total)``.
+
+        The first ``fixed`` rows (label, data) never change and may span several lines
+        (a label with a newline), so the changing rows are counted from the node's end.
+        """
         slots: list[str] = []
 
         def name_group(match: re.Match[str]) -> str:
             name, body = match[1], match[2]
-            rows = row_counts.get(name)
-            if rows is None:
+            if name not in row_counts:
                 return match[0]
-            counter = iter(range(rows))
+            fixed, total = row_counts[name]
+            lines = len(_TEXT.findall(body))
+            counter = iter(range(total - lines, total))
 
             def name_text(text: re.Match[str]) -> str:
-                row = next(counter, None)
-                if row is None:
+                row = next(counter)
+                if row < fixed:
                     return text[0]
                 slot = f"{name}-r{row}"
                 slots.append(slot)
@@ -367,7 +375,7 @@ class StepThrough(Sequence[Frame]):
         states: Sequence[dict[str, tuple[str, int]]],
         lit: Sequence[list[str]],
         layout_drawing: Drawing,
-        row_counts: dict[str, int],
+        row_counts: dict[str, tuple[int, int]],
     ) -> None:
         self.captions = tuple(captions)
         self._frames = tuple(
@@ -587,6 +595,11 @@ def step_through(
         root, order, parameter_set, show_grad=show_grad, digits=digits, computed=(), pending={}
     )
     index = {node: position for position, node in enumerate(order)}
+    # Rows that never change: a Value's label and data (a constant's one row).
+    fixed = {
+        f"v{position}": 1 if groups.roles[f"v{position}"] == "constant" else 1 + bool(node.label)
+        for position, node in enumerate(order)
+    }
 
     computed: set[Value] = set()
     pending: dict[Value, float] = {}
@@ -618,7 +631,8 @@ def step_through(
         for name, rows in [*picture.rows.items(), *derivatives.items()]:
             rows_seen.setdefault(name, []).append(rows)
             for row, (text, look) in enumerate(rows):
-                state[f"{name}-r{row}"] = (text, _LOOK_INDEX[look])
+                if row >= fixed.get(name, 0):
+                    state[f"{name}-r{row}"] = (text, _LOOK_INDEX[look])
         states.append(state)
         position = index[step.node]
         elements = [f"v{position}"]
@@ -655,5 +669,5 @@ def step_through(
     layout_drawing = Drawing(
         layout_source, node_count, first.operation_count, None, timeout=timeout
     )
-    row_counts = {name: len(rows) for name, rows in widest.items()}
+    row_counts = {name: (fixed.get(name, 0), len(rows)) for name, rows in widest.items()}
     return StepThrough(drawings, captions, states, lit, layout_drawing, row_counts)

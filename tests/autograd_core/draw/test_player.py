@@ -273,3 +273,19 @@ def test_widget_slider_shows_each_frame():
     slider.value = 4
     assert html.escape(frames.captions[3]) in view.value
     assert 'class="node' in view.value
+
+
+def test_a_label_of_several_lines_keeps_its_lines_while_the_gradient_changes():
+    x = Value(2.0, label="first line\nsecond line")
+    y = x * 3.0
+    frames = step_through(y)
+    svgs = [frame.svg() for frame in frames]
+    x_id = "v0"
+    assert svg_text_of(svgs[0], x_id) == [
+        "first line",
+        "second line",
+        "data 2",
+        "grad: not yet computed",
+        "received so far 3",  # ∂(3x)/∂x = 3, passed on by the product
+    ]
+    assert svg_text_of(svgs[-1], x_id) == ["first line", "second line", "data 2", "grad 3", ""]
