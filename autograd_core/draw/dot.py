@@ -58,8 +58,10 @@ MAX_LABEL_CHARS = 80
 
 #: Graphviz's network simplex, which places nodes, runs until it converges unless told
 #: otherwise; on a Value used by many operations far apart (x + x + … + x) that takes
-#: minutes. These cap its iterations at a multiple of the node count.
+#: minutes. These cap its iterations at a multiple of the node count, for graphs with
+#: more than SIMPLEX_LIMITED_BENDS bend points (smaller ones keep the converged layout).
 SIMPLEX_LIMITS = 'nslimit="4", nslimit1="4"'
+SIMPLEX_LIMITED_BENDS = 1_000
 
 #: A layout needs one bend point for every rank an edge crosses; above this many (or
 #: above this many Values) the drawing is refused before Graphviz runs (1,000 terms of
@@ -404,14 +406,21 @@ def picture_dot(
     edge_labels: bool,
     legend: bool,
     derivatives: Mapping[str, list[Row]],
+    bends: int = 0,
 ) -> str:
-    """The DOT text of a Picture: nodes in their clusters, then every edge."""
+    """The DOT text of a Picture: nodes in their clusters, then every edge.
+
+    ``bends`` (from :func:`layout_size`) above SIMPLEX_LIMITED_BENDS caps Graphviz's
+    network simplex, which is what made long-edged graphs take minutes.
+    """
     order = picture.order
     index = {node: position for position, node in enumerate(order)}
     lines = [
         "digraph autograd {",
         f'  graph [rankdir="{rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white", '
-        f'fontname="Helvetica,Arial,sans-serif", fontsize="11", {SIMPLEX_LIMITS}];',
+        'fontname="Helvetica,Arial,sans-serif", fontsize="11"'
+        + (f", {SIMPLEX_LIMITS}" if bends > SIMPLEX_LIMITED_BENDS else "")
+        + "];",
         '  node [fontname="Helvetica,Arial,sans-serif", fontsize="11"];',
         '  edge [fontname="Helvetica,Arial,sans-serif", fontsize="9", color="#555555"];',
     ]
@@ -680,7 +689,7 @@ def draw_graph(
         highlighted=highlighted,
     )
     derivatives = derivative_table(order, digits, computed) if edge_labels else {}
-    source = picture_dot(picture, rankdir, edge_labels, legend, derivatives)
+    source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
     operation_count = sum(1 for node in order if node.inputs)
     return Drawing(source, len(order), operation_count, max_nodes, timeout=timeout)
 

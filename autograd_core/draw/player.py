@@ -588,8 +588,8 @@ def step_through(
     order = topological_order(root)
     node_count = len(order)
     rankdir = draw_options.get("rankdir", "LR")
+    bends, ranks, widest = layout_size(order)
     if rankdir == "auto":
-        _, ranks, widest = layout_size(order)
         rankdir = auto_rankdir(ranks, widest)
     groups = build_picture(
         root, order, parameter_set, show_grad=show_grad, digits=digits, computed=(), pending={}
@@ -625,7 +625,7 @@ def step_through(
             groups=(groups.examples, groups.neurons),
         )
         derivatives = derivative_table(order, digits, computed) if edge_labels else {}
-        source = picture_dot(picture, rankdir, edge_labels, legend, derivatives)
+        source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
         drawings.append(Drawing(source, node_count, first.operation_count, None))
         state: dict[str, tuple[str, int]] = {}
         for name, rows in [*picture.rows.items(), *derivatives.items()]:
@@ -664,7 +664,9 @@ def step_through(
     )
     layout_picture.rows = {name: widest[name] for name in layout_picture.rows}
     layout_derivatives = {name: rows for name, rows in widest.items() if name.startswith("d")}
-    layout_source = picture_dot(layout_picture, rankdir, edge_labels, legend, layout_derivatives)
+    layout_source = picture_dot(
+        layout_picture, rankdir, edge_labels, legend, layout_derivatives, bends
+    )
     timeout = draw_options.get("timeout", first.timeout)
     layout_drawing = Drawing(
         layout_source, node_count, first.operation_count, None, timeout=timeout

@@ -173,3 +173,14 @@ def test_long_labels_are_shortened_visibly(length):
 def test_short_labels_are_left_whole():
     assert dot.shorten("α1[2]") == "α1[2]"
     assert dot.shorten("y" * dot.MAX_LABEL_CHARS) == "y" * dot.MAX_LABEL_CHARS
+
+
+def test_only_long_edged_graphs_get_the_simplex_limits():
+    # 100 terms: the k-th addition's oval sits 2k − 1 ranks past x, so its edge from x
+    # has 2k − 2 bend points; summed over k = 1..99 that is 99 · 100 − 198 = 9,702.
+    _, total = fan_out(100)
+    bends, ranks, _ = dot.layout_size(dot.topological_order(total))
+    assert (bends, ranks) == (sum(2 * k - 2 for k in range(1, 100)), 199)
+    assert dot.SIMPLEX_LIMITS in draw_graph(total).source
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    assert "nslimit" not in draw_graph((a * b).tanh()).source
