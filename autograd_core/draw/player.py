@@ -505,8 +505,11 @@ class StepThrough(Sequence[Frame]):
 
     def _frame_html(self, index: int) -> str:
         caption = html.escape(self.captions[index])
-        svg = _inline_svg(self._frames[index].svg())
-        return f'<p>{caption}</p><div style="max-width: 100%">{svg}</div>'
+        # Scaled to the output's width, as the HTML player is.
+        svg = _inline_svg(self._frames[index].svg()).replace(
+            "<svg ", '<svg style="max-width: 100%; height: auto" ', 1
+        )
+        return f"<p>{caption}</p>{svg}"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """The HTML player; where frames cannot be rendered, the captions and why. Never raises."""
