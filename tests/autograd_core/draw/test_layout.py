@@ -160,3 +160,10 @@ def test_notebook_display_fits_the_width_with_the_full_size_one_click_away():
         data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', image)[1]
         assert base64.b64decode(data).decode("utf-8") == drawing.svg()
     assert "<script" not in page
+
+
+def test_a_batch_drawn_twice_gives_the_same_text():
+    # Frames are keyed on creation order, never on ids or set order.
+    sources = {draw_graph(batch_loss(3)[1], legend=True).source for _ in range(2)}
+    assert len(sources) == 1
+    assert next(iter(sources)).count("subgraph cluster_example_") == 3
