@@ -331,9 +331,9 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
 class Picture:
     """Everything a drawing shows, before it becomes DOT text.
 
-    ``rows`` maps a DOT node name to its label rows; ``derivatives`` the name of each
-    in-edge's derivative node (edge_labels) to its rows. The player renders one Picture
-    with every row at its widest and changes only the text afterwards.
+    ``rows`` maps a Value's DOT name ("v3") to its label rows (the derivative boxes'
+    rows come from :func:`derivative_table`). The player renders one Picture with every
+    row at its widest and changes only the text afterwards.
     """
 
     order: list[Value]

@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -126,8 +127,8 @@ def test_ctrl_c_stops_a_render():
         loss = value_sum([half_squared_error(model([0.1 * i, 1.0]), 0.5) for i in range(10)])
         loss.backward()
         drawing = draw_graph(loss, max_nodes=None, timeout=None)
-        print("rendering", flush=True)
         try:
+            print("rendering", flush=True)
             drawing.svg()
         except KeyboardInterrupt:
             print("interrupted", flush=True)
@@ -142,6 +143,7 @@ def test_ctrl_c_stops_a_render():
     )
     try:
         assert child.stdout.readline().strip() == "rendering"
+        time.sleep(1.0)  # let the render get under way (it takes seconds), then Ctrl-C
         child.send_signal(signal.SIGINT)
         out, _ = child.communicate(timeout=HANG)
     finally:
