@@ -7,6 +7,9 @@ Node names come from each node's position in ``topological_order`` (never from `
 or set order), so one graph gives the same text in every process; every label is an
 HTML-like label whose user text goes through ``html.escape``, so ``<``, ``|``, ``{`` or
 quotes in a label show as themselves.
+
+Each node carries its role as its SVG ``class`` ("root", "parameter", "input",
+"constant", "intermediate", "operation"), and its DOT name as its SVG ``id``.
 """
 
 from __future__ import annotations
@@ -14,31 +17,64 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 
-from autograd_core.draw.drawing import DEFAULT_MAX_NODES, Drawing
+from autograd_core.draw.drawing import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, Drawing
 from autograd_core.graph import grad_computed, shares_to_inputs, topological_order
-from autograd_core.value import Value
+from autograd_core.value import PARAMETER, Value, role
 
-# Fill colours; the legend in draw_graph's docstring must stay in step with these.
-ROOT_FILL = "#c7e9c0"
-PARAMETER_FILL = "#fdd49e"
-LEAF_FILL = "#c6dbef"
-INTERIOR_FILL = "#ffffff"
-OPERATION_FILL = "#eeeeee"
-HIGHLIGHT_COLOR = "#d62728"
-PENDING_COLOR = "#808080"
+# Fills from Paul Tol's "light" scheme, told apart with every common colour-vision
+# deficiency; text on each stays black. The legend is drawn from this table.
+ROLE_FILLS = {
+    "root": "#BBCC33",  # pear
+    "parameter": "#EE8866",  # orange
+    "input": "#99DDFF",  # light cyan
+    "constant": "#FFFFFF",
+    "intermediate": "#FFFFFF",
+    "operation": "#DDDDDD",  # pale grey
+}
+ROLES = tuple(ROLE_FILLS)
+ROLE_MEANINGS = {
+    "root": "the Value drawn from",
+    "parameter": "made by nn, or in parameters=",
+    "input": "a leaf made with Value(...)",
+    "constant": "a plain number in a formula (no grad)",
+    "intermediate": "a result computed on the way",
+    "operation": "the operation making the Value it points to",
+}
+ROOT_FILL = ROLE_FILLS["root"]
+PARAMETER_FILL = ROLE_FILLS["parameter"]
+INPUT_FILL = ROLE_FILLS["input"]
+INTERIOR_FILL = ROLE_FILLS["intermediate"]
+OPERATION_FILL = ROLE_FILLS["operation"]
+CONSTANT_BORDER = "#888888"
+HIGHLIGHT_COLOR = "#CC3311"  # Tol's vibrant red, apart from every fill above
+PENDING_COLOR = "#777777"
 
-# Names nn gives its parameters ("W1[2,1]", "b1[2]") and the single letters w and b.
-PARAMETER_LABEL = re.compile(r"[Wwb]\d*(\[\d+(,\s*\d+)*\])?")
+#: Longest user text (a label, an operation's name) drawn in full; longer text is cut
+#: with a visible "…". Graphviz rejects HTML labels beyond about 16 KB.
+MAX_LABEL_CHARS = 80
+
+#: Graphviz's network simplex, which places nodes, runs until it converges unless told
+#: otherwise; on a Value used by many operations far apart (x + x + … + x) that takes
+#: minutes. These cap its iterations at a multiple of the node count, for graphs with
+#: more than SIMPLEX_LIMITED_BENDS bend points (smaller ones keep the converged layout).
+SIMPLEX_LIMITS = 'nslimit="4", nslimit1="4"'
+SIMPLEX_LIMITED_BENDS = 1_000
+
+#: A layout needs one bend point for every rank an edge crosses; above this many (or
+#: above this many Values) the drawing is refused before Graphviz runs (1,000 terms of
+#: x + x + … + x need ~10⁶; 100 terms need 9,702 and render in a few seconds).
+MAX_BENDS = 60_000
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 _OPERATION_TEXT = {
     "+": "+",
-    "-": "−",
+    "-": "a − b",
     "*": "×",
-    "/": "÷",
+    "/": "a ÷ b",
     "neg": "−x",
     "relu": "ReLU",
     "sigmoid": "σ",
@@ -47,6 +83,13 @@ _OPERATION_TEXT = {
     "log": "log",
     "affine": "b + Σ w·h",
 }
+# Operations whose result depends on operand order: their in-edges are named after the
+# operands of the oval's text ("a − b") and laid out in that order.
+_OPERAND_NAMES = {"-": ("a", "b"), "/": ("a", "b")}
+
+_ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh"})
+_ALPHA_LABEL = re.compile(r"α(\d+)\[(\d+)\]")
+_H_LABEL = re.compile(r"h(\d+)\[(\d+)\]")
 
 # XML 1.0 forbids most control characters (and lone surrogates cannot even be encoded);
 # Graphviz drops tabs. Each is shown as its escape, so the label still reads literally.
@@ -73,6 +116,11 @@ def _visible_escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` itself, or its first ``limit - 1`` characters and "…" when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def escape_label(text: str) -> str:
     """User text for an HTML-like label: markup escaped, newlines as line breaks.
 
@@ -88,7 +136,7 @@ def escape_label(text: str) -> str:
 
 
 def operation_text(op: str) -> str:
-    """How an operation reads in the drawing: "*" as "×", "**2" as "(·)²", "affine" as Σ.
+    """How an operation reads in the drawing: "*" as "×", "**2" as "(·)²", "-" as "a − b".
 
     A power is written on a blank, "(·)²", not "x²": the oval squares whatever comes in,
     and in y = x², z = y² the second one squares y.
@@ -101,69 +149,199 @@ def operation_text(op: str) -> str:
     return _OPERATION_TEXT.get(op, op)
 
 
-def looks_like_parameter(node: Value) -> bool:
-    """Whether a leaf's label is a parameter name: "W1[2,1]", "b1[2]", "w", "b2"."""
-    return not node.inputs and PARAMETER_LABEL.fullmatch(node.label) is not None
+def role_of(node: Value, root: Value, parameters: Collection[Value] = ()) -> str:
+    """The role a node is drawn in: root, parameter, input, constant or intermediate."""
+    if node is root:
+        return "root"
+    if node in parameters:
+        return PARAMETER
+    return role(node)
 
 
-# -- building the DOT text -------------------------------------------------------------------
+# -- what each node shows ---------------------------------------------------------------------
+
+# A row of a label: its text and its look ("name" bold, "plain", "pending" grey italic).
+Row = tuple[str, str]
 
 
-def _as_node_set(nodes: Value | Iterable[Value] | None, what: str) -> set[Value]:
-    if nodes is None:
-        return set()
-    if isinstance(nodes, Value):
-        return {nodes}
-    found = set(nodes)
-    for node in found:
-        if not isinstance(node, Value):
-            raise TypeError(
-                f"{what} must be a Value or a collection of Values, got a "
-                f"{type(node).__name__} in it"
-            )
-    return found
-
-
-def _row(text: str, *, bold: bool = False, color: str | None = None, italic: bool = False) -> str:
-    if bold:
-        text = f"<B>{text}</B>"
-    if italic:
-        text = f"<I>{text}</I>"
-    if color:
-        text = f'<FONT COLOR="{color}">{text}</FONT>'
-    return f"<TR><TD>{text}</TD></TR>"
-
-
-def _value_label(
-    node: Value, show_grad: bool, digits: int, computed: bool, pending: float | None
-) -> str:
-    rows = []
+def value_rows(
+    node: Value,
+    node_role: str,
+    show_grad: bool,
+    digits: int,
+    computed: bool,
+    pending: float | None,
+) -> list[Row]:
+    """The rows of a Value's box: label, data, and its gradient (or that it is not yet known)."""
+    if node_role == "constant":
+        number = format_number(node.data, digits)
+        return [(f"{shorten(node.label)} = {number}" if node.label else number, "plain")]
+    rows: list[Row] = []
     if node.label:
-        rows.append(_row(escape_label(node.label), bold=True))
-    rows.append(_row(f"data {format_number(node.data, digits)}"))
+        rows.append((shorten(node.label), "name"))
+    rows.append((f"data {format_number(node.data, digits)}", "plain"))
     if show_grad:
         if computed:
-            rows.append(_row(f"grad {format_number(node.grad, digits)}"))
+            rows.append((f"grad {format_number(node.grad, digits)}", "plain"))
         else:
-            rows.append(_row("grad: not yet computed", italic=True, color=PENDING_COLOR))
+            rows.append(("grad: not yet computed", "pending"))
             if pending is not None:
-                received = f"received so far {format_number(pending, digits)}"
-                rows.append(_row(received, italic=True, color=PENDING_COLOR))
-    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + (
-        "".join(rows) + "</TABLE>>"
-    )
+                rows.append((f"received so far {format_number(pending, digits)}", "pending"))
+    return rows
 
 
-def _edge_label(local: float, chain: tuple[float, float] | None, digits: int) -> str:
+def derivative_rows(local: float, chain: tuple[float, float] | None, digits: int) -> list[Row]:
     """ "local ∂out/∂in", then "upstream × local = product" once upstream is known."""
-    rows = [f"local {format_number(local, digits)}"]
+    rows = [(f"local {format_number(local, digits)}", "plain")]
     if chain is not None:
         upstream, product = chain
         rows.append(
-            f"{format_number(upstream, digits)} × {format_number(local, digits)} = "
-            f"{format_number(product, digits)}"
+            (
+                f"{format_number(upstream, digits)} × {format_number(local, digits)} = "
+                f"{format_number(product, digits)}",
+                "plain",
+            )
         )
-    return "<" + "<BR/>".join(rows) + ">"
+    return rows
+
+
+def derivative_label(rows: list[Row]) -> str:
+    """A derivative box's label: its rows, centred, one line each."""
+    return "<" + "<BR/>".join(escape_label(text) if text else " " for text, _ in rows) + ">"
+
+
+def rows_label(rows: list[Row], *, small: bool = False) -> str:
+    """An HTML-like label, one left-aligned cell per row (so text can change in place)."""
+    cells = []
+    for text, look in rows:
+        text = escape_label(text) if text else " "
+        if look == "name":
+            text = f"<B>{text}</B>"
+        elif look == "pending":
+            text = f'<FONT COLOR="{PENDING_COLOR}"><I>{text}</I></FONT>'
+        cells.append(f'<TR><TD ALIGN="LEFT">{text}</TD></TR>')
+    padding = "0" if small else "1"
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">'
+        + "".join(cells)
+        + "</TABLE>>"
+    )
+
+
+# -- grouping: examples of a batch, neurons ----------------------------------------------------
+
+
+def _sum_terms(root: Value) -> list[Value]:
+    """The terms of the root's sum, left to right: L(1) + L(2) + … gives L(1), L(2), …
+
+    Unlabelled partial sums are looked through; a labelled Value is a term of its own.
+    """
+    if root.op != "+":
+        return []
+    terms: list[Value] = []
+    stack = list(reversed(root.inputs))
+    while stack:
+        node = stack.pop()
+        if node.op == "+" and not node.label:
+            stack.extend(reversed(node.inputs))
+        else:
+            terms.append(node)
+    return terms
+
+
+def example_groups(root: Value, is_parameter: Callable[[Value], bool]) -> dict[Value, int]:
+    """{node: example number} when the root sums a loss over several examples.
+
+    Terms of the root's sum that share an interior node belong to one example (one
+    example's loss may itself be a sum over outputs). There are examples when at least
+    two remain and they share parameters; each example owns its interior nodes and the
+    leaves only it uses (its inputs and constants). Parameters and the sum stay outside.
+    """
+    terms = [term for term in _sum_terms(root) if term.inputs]
+    if len(terms) < 2:
+        return {}
+    owner: dict[Value, int] = {}  # interior node -> the term that reached it first
+    parent = list(range(len(terms)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    leaf_users: dict[Value, set[int]] = {}
+    for number, term in enumerate(terms):
+        stack = [term]
+        while stack:
+            node = stack.pop()
+            if not node.inputs:
+                leaf_users.setdefault(node, set()).add(number)
+                continue
+            seen = owner.get(node)
+            if seen is not None:
+                if find(seen) != find(number):
+                    parent[find(seen)] = find(number)
+                continue
+            owner[node] = number
+            stack.extend(node.inputs)
+    components: dict[int, int] = {}
+    for number in range(len(terms)):
+        components.setdefault(find(number), len(components) + 1)
+    if len(components) < 2:
+        return {}
+    example_of = {number: components[find(number)] for number in range(len(terms))}
+    shared_parameter = any(
+        is_parameter(leaf) and len({example_of[u] for u in users}) > 1
+        for leaf, users in leaf_users.items()
+    )
+    if not shared_parameter:
+        return {}
+    groups = {node: example_of[number] for node, number in owner.items()}
+    for leaf, users in leaf_users.items():
+        examples = {example_of[u] for u in users}
+        if len(examples) == 1 and not is_parameter(leaf):
+            groups[leaf] = examples.pop()
+    return groups
+
+
+def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
+    """{node: neuron name} for nn's pre-activations α_l[r] and activations h_l[r].
+
+    nn labels a neuron's pre-activation "α1[2]" and its activation "h1[2]"; an h made
+    from an α of the same neuron joins its group. The group is named after h.
+    """
+    groups: dict[Value, str] = {}
+    for node in order:
+        match = _ALPHA_LABEL.fullmatch(node.label)
+        if match and node.inputs:
+            groups.setdefault(node, f"h{match[1]}[{match[2]}]")
+            continue
+        match = _H_LABEL.fullmatch(node.label)
+        if match and node.op in _ACTIVATIONS and len(node.inputs) == 1:
+            (alpha,) = node.inputs
+            if alpha.label == f"α{match[1]}[{match[2]}]":
+                groups[node] = groups[alpha] = f"h{match[1]}[{match[2]}]"
+    return groups
+
+
+# -- the picture as data, then as DOT ----------------------------------------------------------
+
+
+@dataclass
+class Picture:
+    """Everything a drawing shows, before it becomes DOT text.
+
+    ``rows`` maps a Value's DOT name ("v3") to its label rows (the derivative boxes'
+    rows come from :func:`derivative_table`). The player renders one Picture with every
+    row at its widest and changes only the text afterwards.
+    """
+
+    order: list[Value]
+    roles: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    highlighted: set[str] = field(default_factory=set)
+    examples: dict[Value, int] = field(default_factory=dict)
+    neurons: dict[Value, str] = field(default_factory=dict)
 
 
 def _attributes(pairs: Mapping[str, str]) -> str:
@@ -174,10 +352,6 @@ def _attributes(pairs: Mapping[str, str]) -> str:
     )
 
 
-def _edge_attributes(pairs: Mapping[str, str]) -> str:
-    return f" [{_attributes(pairs)}]" if pairs else ""
-
-
 _OPERATION_STYLE = {
     "shape": "oval",
     "style": "filled",
@@ -186,7 +360,220 @@ _OPERATION_STYLE = {
     "margin": "0.05,0.02",
     "height": "0.3",
 }
-_HIGHLIGHTED_EDGE = {"color": HIGHLIGHT_COLOR, "penwidth": "2"}
+_VALUE_STYLE = {"shape": "box", "style": "rounded,filled"}
+_CONSTANT_STYLE = {
+    "shape": "box",
+    "style": "rounded",
+    "color": CONSTANT_BORDER,
+    "fontsize": "9",
+    "margin": "0.04,0.02",
+    "height": "0.2",
+    "width": "0.3",
+}
+_DERIVATIVE_STYLE = {
+    "shape": "box",
+    "style": "rounded",
+    "color": "#bbbbbb",
+    "fontsize": "8",
+    "fontcolor": "#444444",
+    "margin": "0.03,0.01",
+    "height": "0.1",
+    "width": "0.1",
+}
+
+
+def legend_dot() -> list[str]:
+    """A key of the roles' colours: one HTML table, each role in its own style."""
+    cells = []
+    for name in ROLES:
+        fill = ROLE_FILLS[name]
+        border = ' COLOR="#888888"' if name == "constant" else ""
+        cells.append(
+            f'<TR><TD BGCOLOR="{fill}" BORDER="1"{border} WIDTH="28"> </TD>'
+            f'<TD ALIGN="LEFT"><B>{name}</B></TD>'
+            f'<TD ALIGN="LEFT">{html.escape(ROLE_MEANINGS[name])}</TD></TR>'
+        )
+    table = (
+        '<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+        '<TR><TD COLSPAN="3"><B>Key</B></TD></TR>' + "".join(cells) + "</TABLE>>"
+    )
+    return [f'  legend [id="legend", class="legend", shape="plain", fontsize="9", label={table}];']
+
+
+def picture_dot(
+    picture: Picture,
+    rankdir: str,
+    edge_labels: bool,
+    legend: bool,
+    derivatives: Mapping[str, list[Row]],
+    bends: int = 0,
+) -> str:
+    """The DOT text of a Picture: nodes in their clusters, then every edge.
+
+    ``bends`` (from :func:`layout_size`) above SIMPLEX_LIMITED_BENDS caps Graphviz's
+    network simplex, which is what made long-edged graphs take minutes.
+    """
+    order = picture.order
+    index = {node: position for position, node in enumerate(order)}
+    lines = [
+        "digraph autograd {",
+        f'  graph [rankdir="{rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white", '
+        'fontname="Helvetica,Arial,sans-serif", fontsize="11"'
+        + (f", {SIMPLEX_LIMITS}" if bends > SIMPLEX_LIMITED_BENDS else "")
+        + "];",
+        '  node [fontname="Helvetica,Arial,sans-serif", fontsize="11"];',
+        '  edge [fontname="Helvetica,Arial,sans-serif", fontsize="9", color="#555555"];',
+    ]
+
+    def node_lines(position: int) -> list[str]:
+        node = order[position]
+        name = f"v{position}"
+        node_role = picture.roles[name]
+        style = _CONSTANT_STYLE if node_role == "constant" else _VALUE_STYLE
+        attributes = {"id": name, "class": node_role, **style}
+        if node_role != "constant":
+            attributes["fillcolor"] = ROLE_FILLS[node_role]
+        attributes["label"] = rows_label(picture.rows[name], small=node_role == "constant")
+        if name in picture.highlighted:
+            attributes.update(color=HIGHLIGHT_COLOR, penwidth="3")
+        out = [f"  {name} [{_attributes(attributes)}];"]
+        if node.inputs:
+            text = escape_label(shorten(operation_text(node.op)))
+            operation = {"id": f"op{position}", "class": "operation", **_OPERATION_STYLE}
+            if node.op in _OPERAND_NAMES:
+                operation["ordering"] = "in"  # operand a drawn before operand b
+            operation["label"] = f"<{text}>"
+            out.append(f"  op{position} [{_attributes(operation)}];")
+            if edge_labels:
+                for slot in range(len(node.inputs)):
+                    key = f"d{position}_{slot}"
+                    label = derivative_label(derivatives[key])
+                    attributes = {"id": key, "class": "derivative", **_DERIVATIVE_STYLE}
+                    out.append(f"  {key} [{_attributes({**attributes, 'label': label})}];")
+        return out
+
+    # Clusters: example k holds its nodes, a neuron's α and h sit in a cluster inside.
+    placed: dict[tuple[int | None, str | None], list[int]] = {}
+    for position, node in enumerate(order):
+        key = (picture.examples.get(node), picture.neurons.get(node))
+        placed.setdefault(key, []).append(position)
+    by_example: dict[int | None, list[tuple[str | None, list[int]]]] = {}
+    for (example, neuron), positions in placed.items():
+        by_example.setdefault(example, []).append((neuron, positions))
+    for example in sorted(by_example, key=lambda e: (e is not None, e or 0)):
+        indent = "  "
+        if example is not None:
+            lines.append(f"  subgraph cluster_example_{example} {{")
+            lines.append(
+                f'    graph [label="example {example}", id="example{example}", '
+                'class="example", style="rounded,dashed", color="#888888", '
+                'labeljust="l"];'
+            )
+            indent = "    "
+        for neuron, positions in by_example[example]:
+            if neuron is not None:
+                first = positions[0]
+                lines.append(f"{indent}subgraph cluster_neuron_{first} {{")
+                title = escape_label(shorten(neuron))
+                lines.append(
+                    f'{indent}  graph [label=<neuron {title}>, class="neuron", '
+                    'style="rounded", color="#bbbbbb", fontsize="9", labeljust="l"];'
+                )
+            for position in positions:
+                for line in node_lines(position):
+                    lines.append(indent[2:] + (line if neuron is None else "  " + line))
+            if neuron is not None:
+                lines.append(f"{indent}}}")
+        if example is not None:
+            lines.append("  }")
+
+    highlight_edge = f'color="{HIGHLIGHT_COLOR}", penwidth="2"'
+    for position, node in enumerate(order):
+        if not node.inputs:
+            continue
+        marked = f"v{position}" in picture.highlighted
+        names = _OPERAND_NAMES.get(node.op)
+        for slot, child in enumerate(node.inputs):
+            attributes = [f'id="e{position}_{slot}"']
+            if names is not None:
+                attributes.append(
+                    f'headlabel="{names[slot]}", labelfontcolor="#225588", labelfontsize="10", '
+                    'labeldistance="1.6", labelangle="35"'
+                )
+            if marked:
+                attributes.append(highlight_edge)
+            tail = f"v{index[child]}"
+            if edge_labels:
+                key = f"d{position}_{slot}"
+                lines.append(f'  {tail} -> {key} [id="e{position}_{slot}a", arrowhead="none"];')
+                tail = key
+            lines.append(f"  {tail} -> op{position} [{', '.join(attributes)}];")
+        output = f' [id="o{position}", {highlight_edge}]' if marked else f' [id="o{position}"]'
+        lines.append(f"  op{position} -> v{position}{output};")
+    if legend:
+        lines.extend(legend_dot())
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# -- guards: count first, cheaply ----------------------------------------------------------------
+
+
+def count_nodes(root: Value, limit: int | None) -> int:
+    """How many Values ``root``'s graph has, counting no further than ``limit + 1``."""
+    seen = {root}
+    found = [root]
+    for node in found:
+        for child in node.inputs:
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+        if limit is not None and len(found) > limit:
+            return len(found)
+    return len(found)
+
+
+def layout_size(order: list[Value]) -> tuple[int, int, int]:
+    """(bends, ranks, widest rank): what Graphviz's layout will have to place.
+
+    Ranks are longest paths from the leaves (a Value and its operation take one rank
+    each); a leaf sits just before its first consumer. An edge crossing k ranks needs
+    k - 1 bend points, and the network simplex and the crossing minimisation work on
+    them all: x used by 1,000 operations along a chain needs about 10⁶.
+    """
+    rank: dict[Value, int] = {}
+    first_use: dict[Value, int] = {}
+    for node in order:
+        if not node.inputs:
+            continue
+        operation_rank = 1 + max((rank.get(child, 0) for child in node.inputs), default=0)
+        rank[node] = operation_rank + 1
+        for child in node.inputs:
+            if not child.inputs:
+                first_use[child] = min(first_use.get(child, operation_rank), operation_rank)
+    for node in order:
+        if not node.inputs:
+            rank[node] = first_use.get(node, 1) - 1
+    bends = 0
+    for node in order:
+        if node.inputs:
+            operation_rank = rank[node] - 1
+            bends += sum(operation_rank - rank[child] - 1 for child in node.inputs)
+    ranks = 1 + max(rank.values())
+    width: dict[int, int] = {}
+    for r in rank.values():
+        width[r] = width.get(r, 0) + 1
+    return bends, ranks, max(width.values())
+
+
+def auto_rankdir(ranks: int, widest: int) -> str:
+    """LR, unless the graph is so much deeper than wide that it reads better top to bottom.
+
+    A rank is about three times as wide (a box and its gap, LR) as a row is tall, so
+    LR gives a picture about ranks : widest/3 wide:tall; beyond 3 : 1 it is a thin strip
+    that a notebook shrinks to nothing, and TB keeps it legible.
+    """
+    return "TB" if ranks > 9 * max(widest, 1) else "LR"
 
 
 def draw_graph(
@@ -194,11 +581,13 @@ def draw_graph(
     rankdir: str = "LR",
     show_grad: bool = True,
     highlight: Value | Iterable[Value] | None = None,
-    *,
     parameters: Iterable[Value] | None = None,
+    legend: bool = False,
+    *,
     edge_labels: bool = False,
     digits: int = 4,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    timeout: float | None = DEFAULT_TIMEOUT,
     computed: Collection[Value] | None = None,
     pending: Mapping[Value, float] | None = None,
 ) -> Drawing:
@@ -206,98 +595,174 @@ def draw_graph(
 
     Every Value is a box showing its label, ``data`` and ``grad``; every operation is a
     small grey oval between its inputs and its result, so edges run input → operation →
-    output. Numbers show ``digits`` significant digits.
+    output. Numbers show ``digits`` significant digits. Each node's role is its SVG class.
 
-    Legend:
+    Roles and colours (``legend=True`` draws this key into the picture):
 
-    - green box: the root, the Value the graph was drawn from;
-    - orange box: a parameter: a Value in ``parameters``, or, when ``parameters`` is None,
-      a leaf whose label is a parameter name ("W1[2,1]", "b1[2]", "w", "b");
-    - blue box: any other leaf (an input or a constant);
-    - white box: an intermediate result;
-    - grey oval: an operation ("×", "÷", "x²", "σ", "b + Σ w·h" for ``affine``, ...);
-    - thick red border: a Value in ``highlight``, with the edges into its operation red too;
-    - grey italic "grad: not yet computed": no backward pass has reached that Value yet,
-      so its ``.grad`` means nothing (drawn so rather than as a misleading 0).
+    - root (pear green): the Value the graph was drawn from;
+    - parameter (orange): a leaf nn made (``role(v) == "parameter"``) or one in
+      ``parameters``; a user's own leaf is an input, whatever its name;
+    - input (light cyan): any other leaf made with ``Value(...)``;
+    - constant (small, plain, value only, no grad): a leaf an operator made from a plain
+      number, such as the ½ and the target t in ½ (t − y)²;
+    - intermediate (white): a result computed on the way;
+    - operation (grey oval): "×", "a − b", "a ÷ b", "(·)²", "σ", "b + Σ w·h", ...; for
+      − and ÷ the in-edges are marked a and b, and a is drawn first;
+    - thick red border: a Value in ``highlight``, with the edges into its operation red;
+    - grey italic "grad: not yet computed": no backward pass has reached that Value yet.
+
+    A loss summed over examples (the root sums terms that share parameters and nothing
+    else) draws each example in a frame titled "example k"; nn's neurons (α and h
+    labelled "α1[2]", "h1[2]") sit in a frame titled with the neuron's name.
 
     Options:
 
-    - ``rankdir``: "LR" (left to right), "TB", "RL" or "BT".
+    - ``rankdir``: "LR" (left to right), "TB", "RL", "BT", or "auto": LR unless the graph
+      is far deeper than wide, then TB.
     - ``show_grad``: False leaves gradients out.
     - ``highlight``: a Value or a collection of Values to draw distinctly.
-    - ``parameters``: the Values to colour as parameters (e.g. ``model.parameters()``).
-    - ``edge_labels``: True labels each edge input → operation with the local derivative
-      ∂out/∂input ("local 3") and, once ``out``'s gradient is computed, the chain-rule
-      product upstream × local = what this edge adds to the input's grad.
-    - ``max_nodes``: above this many Values the notebook display shows a summary instead
-      of rendering; None lifts the cap. ``save`` and ``svg`` draw whatever the size.
-    - ``computed`` and ``pending`` (for :func:`~autograd_core.stepping.step_through`):
+    - ``parameters``: more Values to draw as parameters (e.g. hand-made weights).
+    - ``legend``: True adds the key of the roles' colours.
+    - ``edge_labels``: True puts on each edge input → operation a small box with the local
+      derivative ∂out/∂input ("local 3") and, once ``out``'s gradient is computed, the
+      chain-rule product upstream × local = what this edge adds to the input's grad. The
+      box sits on its edge, so it cannot be read as another edge's.
+    - ``max_nodes``: a graph with more Values is not drawn: ``svg()``, ``save()`` and the
+      notebook display refuse it at once (RenderError, with what to draw instead). None
+      lifts the cap; the layout-size guard and ``timeout`` still hold.
+    - ``timeout``: seconds a render may take before it is stopped (RenderError); None
+      waits for ever. Large renders run in a child process, which Ctrl-C also stops.
+    - ``computed`` and ``pending`` (for :func:`~autograd_core.draw.step_through`):
       the Values whose gradient counts as computed (default: those ``grad_computed``
       says), and partial gradients received so far by the others.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value to draw from, got {type(root).__name__}")
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
+    if rankdir not in ("LR", "TB", "RL", "BT", "auto"):
+        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, auto, got {rankdir!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)):
         raise TypeError(f"max_nodes must be an int or None, got {type(max_nodes).__name__}")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     highlighted = _as_node_set(highlight, "highlight")
-    parameter_set = _as_node_set(parameters, "parameters") if parameters is not None else None
-    pending = pending or {}
+    parameter_set = _as_node_set(parameters, "parameters")
 
+    # Count first: a graph over the cap is refused without walking it further.
+    count = count_nodes(root, MAX_BENDS if max_nodes is None else min(max_nodes, MAX_BENDS))
+    if count > MAX_BENDS:
+        return Drawing.refused(
+            f"the graph has more than {MAX_BENDS:,} Values, more than any layout can place",
+            max_nodes=max_nodes,
+            value_count=count,
+        )
+    if max_nodes is not None and count > max_nodes:
+        return Drawing.refused(
+            f"the graph has more than {max_nodes:,} Values (max_nodes={max_nodes}; "
+            "draw_graph(root, max_nodes=None) tries anyway, within its timeout)",
+            max_nodes=max_nodes,
+            value_count=count,
+        )
     order = topological_order(root)
-    index = {node: position for position, node in enumerate(order)}
+    bends, ranks, widest = layout_size(order)
+    if bends > MAX_BENDS:
+        return Drawing.refused(
+            f"its layout would need about {bends:,} bend points (more than {MAX_BENDS:,}): "
+            "a Value is used by operations many steps apart, as x in x + x + … + x",
+            max_nodes=max_nodes,
+            value_count=len(order),
+        )
+    if rankdir == "auto":
+        rankdir = auto_rankdir(ranks, widest)
+
+    picture = build_picture(
+        root,
+        order,
+        parameter_set,
+        show_grad=show_grad,
+        digits=digits,
+        computed=computed,
+        pending=pending or {},
+        highlighted=highlighted,
+    )
+    derivatives = derivative_table(order, digits, computed) if edge_labels else {}
+    source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
     operation_count = sum(1 for node in order if node.inputs)
+    return Drawing(source, len(order), operation_count, max_nodes, timeout=timeout)
+
+
+def build_picture(
+    root: Value,
+    order: list[Value],
+    parameter_set: Collection[Value],
+    *,
+    show_grad: bool,
+    digits: int,
+    computed: Collection[Value] | None,
+    pending: Mapping[Value, float],
+    highlighted: Collection[Value] = (),
+    groups: tuple[dict[Value, int], dict[Value, str]] | None = None,
+) -> Picture:
+    """The Picture of ``root``'s graph: roles, rows, highlight, example and neuron groups."""
     is_computed = (lambda n: n in computed) if computed is not None else grad_computed
-
-    def fill(node: Value) -> str:
-        if node is root:
-            return ROOT_FILL
-        if parameter_set is None and looks_like_parameter(node):
-            return PARAMETER_FILL
-        if parameter_set is not None and node in parameter_set:
-            return PARAMETER_FILL
-        return LEAF_FILL if not node.inputs else INTERIOR_FILL
-
-    lines = [
-        "digraph autograd {",
-        f'  graph [rankdir="{rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white"];',
-        '  node [fontname="Helvetica,Arial,sans-serif", fontsize="11"];',
-        '  edge [fontname="Helvetica,Arial,sans-serif", fontsize="9", color="#555555"];',
-    ]
+    picture = Picture(order)
     for position, node in enumerate(order):
-        done = is_computed(node)
-        marked = node in highlighted
-        attributes = {
-            "shape": "box",
-            "style": "rounded,filled",
-            "fillcolor": fill(node),
-            "label": _value_label(node, show_grad, digits, done, pending.get(node)),
-        }
-        if marked:
-            attributes.update(color=HIGHLIGHT_COLOR, penwidth="3")
-        lines.append(f"  v{position} [{_attributes(attributes)}];")
+        name = f"v{position}"
+        node_role = role_of(node, root, parameter_set)
+        picture.roles[name] = node_role
+        picture.rows[name] = value_rows(
+            node, node_role, show_grad, digits, is_computed(node), pending.get(node)
+        )
+        if node in highlighted:
+            picture.highlighted.add(name)
+
+    def is_parameter(leaf: Value) -> bool:
+        return leaf in parameter_set or role(leaf) == PARAMETER
+
+    if groups is not None:
+        picture.examples, picture.neurons = groups
+    else:
+        picture.examples = example_groups(root, is_parameter)
+        picture.neurons = neuron_groups(order)
+    return picture
+
+
+def derivative_table(
+    order: list[Value], digits: int, computed: Collection[Value] | None
+) -> dict[str, list[Row]]:
+    """The rows of every edge's derivative box: local derivative, then the chain rule."""
+    is_computed = (lambda n: n in computed) if computed is not None else grad_computed
+    table: dict[str, list[Row]] = {}
+    for position, node in enumerate(order):
         if not node.inputs:
             continue
-
-        operation = {**_OPERATION_STYLE, "label": f"<{escape_label(operation_text(node.op))}>"}
-        lines.append(f"  op{position} [{_attributes(operation)}];")
         # A node's shares with g = 1 are its local derivatives; with its own grad, exactly
         # the contributions backward passed to its inputs.
-        local_derivatives = shares_to_inputs(node, 1.0) if edge_labels else None
-        products = shares_to_inputs(node, node.grad) if edge_labels and done else None
-        for slot, child in enumerate(node.inputs):
-            edge = dict(_HIGHLIGHTED_EDGE) if marked else {}
-            if local_derivatives is not None:
-                edge["label"] = _edge_label(
-                    local_derivatives[slot],
-                    None if products is None else (node.grad, products[slot]),
-                    digits,
-                )
-            lines.append(f"  v{index[child]} -> op{position}{_edge_attributes(edge)};")
-        output_edge = _HIGHLIGHTED_EDGE if marked else {}
-        lines.append(f"  op{position} -> v{position}{_edge_attributes(output_edge)};")
-    lines.append("}")
-    return Drawing("\n".join(lines) + "\n", len(order), operation_count, max_nodes)
+        local = shares_to_inputs(node, 1.0)
+        products = shares_to_inputs(node, node.grad) if is_computed(node) else None
+        for slot in range(len(node.inputs)):
+            chain = None if products is None else (node.grad, products[slot])
+            table[f"d{position}_{slot}"] = derivative_rows(local[slot], chain, digits)
+    return table
+
+
+def _as_node_set(nodes: Value | Iterable[Value] | None, what: str) -> set[Value]:
+    if nodes is None:
+        return set()
+    if isinstance(nodes, Value):
+        return {nodes}
+    if isinstance(nodes, (str, bytes)) or not isinstance(nodes, Iterable):
+        raise TypeError(
+            f"{what} must be a Value or a collection of Values, got {type(nodes).__name__}"
+        )
+    found = set(nodes)
+    for node in found:
+        if not isinstance(node, Value):
+            raise TypeError(
+                f"{what} must be a Value or a collection of Values, got a "
+                f"{type(node).__name__} in it"
+            )
+    return found

@@ -9,60 +9,163 @@ DOT text from then on, whatever happens to the graph afterwards.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd_core.draw.dot import draw_graph, format_number, operation_text
+from autograd_core.draw.dot import (
+    HIGHLIGHT_COLOR,
+    PENDING_COLOR,
+    Row,
+    auto_rankdir,
+    build_picture,
+    count_nodes,
+    derivative_table,
+    draw_graph,
+    format_number,
+    layout_size,
+    operation_text,
+    picture_dot,
+)
 from autograd_core.draw.drawing import Drawing
-from autograd_core.draw.render import write_atomically
+from autograd_core.draw.render import RenderError, write_atomically
 from autograd_core.graph import backward_steps, topological_order
 from autograd_core.value import Value
 
-#: step_through refuses graphs larger than this unless told otherwise: every frame draws
-#: the whole graph, so the work grows with the square of its size.
+#: step_through refuses graphs larger than this unless told otherwise: every frame holds
+#: the state of every node, so the player grows with the square of the graph's size.
 DEFAULT_MAX_FRAMES = 200
 
 _SVG_START = re.compile(r"<svg\b")
 
-# The player: frames are all visible until the script runs, so a viewer without
-# JavaScript (GitHub, an e-mail) still shows every step, one under the other.
+# The controls, shared by every player. Keys are handled on the player (which the page
+# focuses) and their default action prevented, so a focused slider does not move a
+# second step by itself. Without JavaScript the controls stay hidden and the page shows
+# what the markup holds: every frame (player_fragment) or the last one (step_through).
 _PLAYER_SCRIPT = """<script>
 (function () {
   var player = document.currentScript.previousElementSibling;
-  var frames = player.querySelectorAll(".autograd-frame");
   var slider = player.querySelector("input[type=range]");
   var counter = player.querySelector(".autograd-counter");
+  var prev = player.querySelector(".autograd-prev");
+  var next = player.querySelector(".autograd-next");
+  var count = Number(slider.max);
   var current = 0;
-  function show(index) {
-    current = Math.max(0, Math.min(frames.length - 1, index));
-    for (var i = 0; i < frames.length; i++) {
-      frames[i].style.display = i === current ? "" : "none";
-    }
-    slider.value = current + 1;
-    counter.textContent = "step " + (current + 1) + " of " + frames.length;
+  var table = player.querySelector("script.autograd-frames");
+  var draw;
+  if (table) {
+    draw = tableDrawer(JSON.parse(table.textContent));
+  } else {
+    var frames = player.querySelectorAll(".autograd-frame");
+    draw = function (index) {
+      for (var i = 0; i < frames.length; i++) {
+        frames[i].style.display = i === index ? "" : "none";
+      }
+    };
   }
-  player.querySelector(".autograd-prev").onclick = function () { show(current - 1); };
-  player.querySelector(".autograd-next").onclick = function () { show(current + 1); };
-  slider.oninput = function () { show(Number(slider.value) - 1); };
-  player.onkeydown = function (event) {
-    if (event.key === "ArrowLeft") { show(current - 1); }
-    if (event.key === "ArrowRight") { show(current + 1); }
+  function tableDrawer(data) {
+    // One SVG for every frame: only texts, their looks and the highlight change.
+    var svg = player.querySelector(".autograd-stage svg");
+    var caption = player.querySelector(".autograd-caption");
+    var texts = data.slots.map(function (id) { return svg.querySelector("#" + id); });
+    var states = [];
+    var state = data.start.slice();
+    for (var f = 0; f < data.frames.length; f++) {
+      var changes = data.frames[f].changes;
+      for (var c = 0; c < changes.length; c++) { state[changes[c][0]] = changes[c].slice(1); }
+      states.push(state.slice());
+    }
+    var lit = [];
+    return function (index) {
+      var frame = data.frames[index];
+      var shown = states[index];
+      for (var i = 0; i < texts.length; i++) {
+        if (!texts[i]) { continue; }
+        texts[i].textContent = shown[i][0];
+        texts[i].setAttribute("class", data.looks[shown[i][1]]);
+      }
+      for (var j = 0; j < lit.length; j++) { lit[j].classList.remove("ag-current"); }
+      lit = frame.lit.map(function (id) { return svg.querySelector("#" + id); })
+        .filter(function (element) { return element; });
+      for (var k = 0; k < lit.length; k++) { lit[k].classList.add("ag-current"); }
+      caption.textContent = data.captions[index];
+    };
+  }
+  function show(index) {
+    current = Math.max(0, Math.min(count - 1, index));
+    draw(current);
+    slider.value = current + 1;
+    counter.textContent = "step " + (current + 1) + " of " + count;
+    prev.disabled = current === 0;
+    next.disabled = current === count - 1;
+  }
+  var moves = {
+    ArrowLeft: function () { return current - 1; },
+    ArrowUp: function () { return current - 1; },
+    PageUp: function () { return current - 1; },
+    ArrowRight: function () { return current + 1; },
+    ArrowDown: function () { return current + 1; },
+    PageDown: function () { return current + 1; },
+    Home: function () { return 0; },
+    End: function () { return count - 1; }
   };
+  function key(event) {
+    var move = moves[event.key];
+    if (!move || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    event.preventDefault();
+    show(move());
+  }
+  prev.onclick = function () { show(current - 1); };
+  next.onclick = function () { show(current + 1); };
+  slider.oninput = function () { show(Number(slider.value) - 1); };
+  player.addEventListener("keydown", key);
+  player.autogradKey = key;
   player.querySelector(".autograd-controls").style.display = "";
+  var others = player.querySelectorAll(".autograd-nojs");
+  for (var o = 0; o < others.length; o++) { others[o].style.display = "none"; }
   show(0);
 })();
 </script>"""
 
+# A page holds one player: it takes the keyboard at once, and keys pressed anywhere on
+# the page (outside a form field) step it.
+_PAGE_SCRIPT = """<script>
+(function () {
+  var player = document.querySelector(".autograd-player");
+  if (!player) { return; }
+  player.focus({preventScroll: true});
+  document.addEventListener("keydown", function (event) {
+    if (player.contains(event.target)) { return; }
+    if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(event.target.tagName)) { return; }
+    if (player.autogradKey) { player.autogradKey(event); }
+  });
+})();
+</script>"""
+
 _PLAYER_STYLE = """<style>
-.autograd-player { font-family: Helvetica, Arial, sans-serif; }
+.autograd-player { font-family: Helvetica, Arial, sans-serif; outline: none; }
+.autograd-player:focus-visible { outline: 2px solid #77AADD; }
 .autograd-player button { font-size: 1em; margin-right: 0.4em; }
 .autograd-player figure { margin: 0.6em 0; }
-.autograd-player figcaption { margin-bottom: 0.4em; }
+.autograd-player figcaption { margin-bottom: 0.4em; min-height: 2.4em; }
 .autograd-player svg { max-width: 100%; height: auto; }
+.autograd-player .autograd-keys { color: #666; font-size: 0.85em; margin-left: 0.6em; }
 </style>"""
+
+# Looks of a row of text, as classes (the SVG's own <style> defines them).
+_LOOKS = ("ag-name", "ag-plain", "ag-pending")
+_LOOK_INDEX = {"name": 0, "plain": 1, "pending": 2}
+_SVG_STYLE = (
+    "<style>"
+    ".ag-name { font-weight: bold; } "
+    f".ag-pending {{ fill: {PENDING_COLOR}; font-style: italic; }} "
+    ".ag-current > path, .ag-current > polygon, .ag-current > ellipse "
+    f"{{ stroke: {HIGHLIGHT_COLOR}; stroke-width: 3px; }}"
+    "</style>"
+)
 
 
 def _inline_svg(svg: str) -> str:
@@ -76,21 +179,34 @@ def _describe(node: Value, digits: int) -> str:
     return f"{name} (data {format_number(node.data, digits)})"
 
 
-def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
-    """A player over ready-made frames: one SVG text and one caption per frame.
-
-    Any view with frames (the computation graph here, nn's network diagram) shows them
-    through this one player, so every player has the same controls.
-    """
-    parts = [
-        '<div class="autograd-player" tabindex="0">',
+def _controls(count: int) -> list[str]:
+    return [
         '<div class="autograd-controls" style="display: none">',
         '<button class="autograd-prev" type="button">&#9664; Prev</button>',
         '<button class="autograd-next" type="button">Next &#9654;</button>',
-        f'<input type="range" min="1" max="{len(svgs)}" value="1" aria-label="step">',
+        f'<input type="range" min="1" max="{count}" value="1" aria-label="step">',
         ' <span class="autograd-counter"></span>',
+        '<span class="autograd-keys">keys: &larr; &rarr; one step, Home/End the ends</span>',
         "</div>",
     ]
+
+
+def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
+    """A player over ready-made frames: one SVG text and one caption per frame.
+
+    Any view with frames (the computation graph, nn's network diagram) shows them
+    through these controls, so every player works alike. Frames should share one layout
+    (same size, nodes in the same places), or the picture jumps between steps. Without
+    JavaScript every frame shows, one under the other.
+    """
+    if len(svgs) != len(captions):
+        raise ValueError(
+            f"player_fragment needs one caption per frame, got {len(svgs)} "
+            f"frames and {len(captions)} captions"
+        )
+    if not svgs:
+        raise ValueError("player_fragment needs at least one frame")
+    parts = ['<div class="autograd-player" tabindex="0">', *_controls(len(svgs))]
     for caption, svg in zip(captions, svgs):
         parts.append(
             f'<figure class="autograd-frame"><figcaption>{html.escape(caption)}'
@@ -101,34 +217,177 @@ def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
 
 
 def player_page(fragment: str, title: str) -> str:
-    """One self-contained HTML page around a :func:`player_fragment`."""
+    """One self-contained HTML page around a player fragment; the player has the keyboard."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n{fragment}\n</body>\n</html>\n"
+        f"<h1>{html.escape(title)}</h1>\n{fragment}\n{_PAGE_SCRIPT}\n</body>\n</html>\n"
     )
 
 
-class StepThrough(Sequence[Drawing]):
-    """The frames of one backward pass: a sequence of Drawings, one per node.
+# -- one layout, many frames -------------------------------------------------------------------
+
+_NODE_GROUP = re.compile(r'<g id="([vd]\d+(?:_\d+)?)" class="node[^"]*">(.*?)</g>', re.S)
+_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
+_LOOK_ATTRIBUTES = re.compile(
+    rf'\s(?:font-weight="[^"]*"|font-style="[^"]*"|fill="{PENDING_COLOR}")'
+)
+
+
+class Layout:
+    """One rendered SVG whose row texts carry ids ("v3-r2"), so a frame only rewrites text.
+
+    ``slots`` lists the ids in order; a frame is, for every slot, its text and look.
+    """
+
+    def __init__(self, svg: str, slots: list[str]) -> None:
+        self.svg = svg
+        self.slots = slots
+
+    @classmethod
+    def from_svg(cls, svg: str, row_counts: dict[str, tuple[int, int]]) -> Layout:
+        """Name the texts of the rows that change: ``row_counts[node] = (fixed, total)``.
+
+        The first ``fixed`` rows (label, data) never change and may span several lines
+        (a label with a newline), so the changing rows are counted from the node's end.
+        """
+        slots: list[str] = []
+
+        def name_group(match: re.Match[str]) -> str:
+            name, body = match[1], match[2]
+            if name not in row_counts:
+                return match[0]
+            fixed, total = row_counts[name]
+            lines = len(_TEXT.findall(body))
+            counter = iter(range(total - lines, total))
+
+            def name_text(text: re.Match[str]) -> str:
+                row = next(counter)
+                if row < fixed:
+                    return text[0]
+                slot = f"{name}-r{row}"
+                slots.append(slot)
+                attributes = _LOOK_ATTRIBUTES.sub("", text[1])
+                return f'<text id="{slot}" class="ag-plain"{attributes}>{text[2]}</text>'
+
+            return match[0].replace(body, _TEXT.sub(name_text, body), 1)
+
+        named = _NODE_GROUP.sub(name_group, svg)
+        # The SVG's own style sheet, right after its opening tag.
+        opening = re.search(r"<svg\b[^>]*>", named)
+        if opening is not None:
+            named = named[: opening.end()] + "\n" + _SVG_STYLE + named[opening.end() :]
+        return cls(named, slots)
+
+    def frame_svg(self, state: Sequence[tuple[str, int]], lit: Sequence[str]) -> str:
+        """The SVG with each slot's text and look set, and the ``lit`` elements highlighted."""
+        values = dict(zip(self.slots, state))
+
+        def set_text(match: re.Match[str]) -> str:
+            slot = re.search(r'id="([^"]+)"', match[1])
+            if slot is None or slot[1] not in values:
+                return match[0]
+            text, look = values[slot[1]]
+            attributes = re.sub(r'class="[^"]*"', f'class="{_LOOKS[look]}"', match[1], count=1)
+            return f"<text{attributes}>{html.escape(text, quote=False)}</text>"
+
+        svg = _TEXT.sub(set_text, self.svg)
+        for element in lit:
+            svg = re.sub(
+                rf'(<g id="{re.escape(element)}" class="[^"]*)"', r'\1 ag-current"', svg, count=1
+            )
+        return svg
+
+
+class Frame:
+    """One step of a :class:`StepThrough`: its caption, its DOT text and its picture.
+
+    ``svg()`` is the player's one layout with this step's texts, so every frame's nodes
+    sit in the same places. ``source`` is the frame drawn on its own, as DOT text.
+    """
+
+    def __init__(self, player: StepThrough, index: int, drawing: Drawing, caption: str) -> None:
+        self._player = player
+        self.index = index
+        self.drawing = drawing
+        self.caption = caption
+
+    @property
+    def source(self) -> str:
+        return self.drawing.source
+
+    def __repr__(self) -> str:
+        return f"<Frame {self.index + 1} of {len(self._player)}: {self.caption}>"
+
+    def svg(self) -> str:
+        """This step's SVG, in the layout every frame shares."""
+        return self._player._layout().frame_svg(
+            self._player._state(self.index), self._player._lit[self.index]
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`svg` to ``path`` (an .svg file, written whole or not at all)."""
+        path = Path(path)
+        if path.suffix.lower() != ".svg":
+            raise ValueError(
+                f"a player frame saves as .svg (the shared layout), got {path.name!r}; for "
+                "another format draw the frame on its own: frame.drawing.save(path)"
+            )
+        write_atomically(path, self.svg().encode("utf-8"))
+        return path
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        try:
+            return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+        except Exception:  # display must never raise
+            return {"text/plain": repr(self)}
+
+
+class PlayerTooLarge(RenderError, ValueError):
+    """step_through refused a graph: too many nodes for a player (see max_frames)."""
+
+
+class StepThrough(Sequence[Frame]):
+    """The frames of one backward pass, one per node, all in one layout.
 
     Frame ``i`` is the graph just after the ``i``-th node in reverse topological order
     (the root first) has passed its gradient to its inputs: that node is highlighted,
     nodes already reached show their gradients, the others "grad: not yet computed" with
     the partial sum they have received so far. ``captions[i]`` says what happened.
 
+    The graph is laid out once, with every text at the widest it gets in any frame;
+    frames only change text, its look and the highlight, so nodes never move.
+
     Ways to look at it:
 
-    - in a notebook, display the object itself: an HTML player with Prev/Next buttons and
-      a slider that needs no kernel (it keeps working in a saved or exported notebook);
-    - ``widget()``: an ipywidgets slider, when ipywidgets is installed;
+    - in a notebook, display the object itself: an HTML player with Prev/Next buttons,
+      a slider and the keyboard, with no kernel or widget model (it keeps showing in a
+      saved notebook; where scripts do not run it shows the last step);
     - ``save_html(path)``: the same player as one self-contained HTML page;
-    - ``save_svgs(directory)``: one SVG file per step.
+    - ``save_svgs(directory)``: one SVG file per step, all in the same layout;
+    - ``widget()``: an ipywidgets slider, when ipywidgets is installed.
     """
 
-    def __init__(self, frames: Sequence[Drawing], captions: Sequence[str]) -> None:
-        self._frames = tuple(frames)
+    def __init__(
+        self,
+        drawings: Sequence[Drawing],
+        captions: Sequence[str],
+        states: Sequence[dict[str, tuple[str, int]]],
+        lit: Sequence[list[str]],
+        layout_drawing: Drawing,
+        row_counts: dict[str, tuple[int, int]],
+    ) -> None:
         self.captions = tuple(captions)
+        self._frames = tuple(
+            Frame(self, index, drawing, caption)
+            for index, (drawing, caption) in enumerate(zip(drawings, self.captions))
+        )
+        self._states = list(states)
+        self._lit = list(lit)
+        #: The DOT text of the one layout every frame shares.
+        self.layout_drawing = layout_drawing
+        self._row_counts = row_counts
+        self._shared: Layout | None = None
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -136,20 +395,68 @@ class StepThrough(Sequence[Drawing]):
     def __getitem__(self, index):  # type: ignore[override]
         return self._frames[index]
 
-    def __iter__(self) -> Iterator[Drawing]:
+    def __iter__(self) -> Iterator[Frame]:
         return iter(self._frames)
 
     def __repr__(self) -> str:
         return f"<StepThrough of {len(self)} backward steps>"
 
+    def _layout(self) -> Layout:
+        if self._shared is None:
+            self._shared = Layout.from_svg(self.layout_drawing.svg(), self._row_counts)
+        return self._shared
+
+    def _state(self, index: int) -> list[tuple[str, int]]:
+        state = self._states[index]
+        return [state.get(slot, ("", 1)) for slot in self._layout().slots]
+
     # -- static: HTML and SVG files ------------------------------------------------------------
 
     def to_html_fragment(self) -> str:
-        """The player as an HTML fragment: controls, one figure per step, a few lines of JS."""
-        return player_fragment([frame.svg() for frame in self._frames], self.captions)
+        """The player as an HTML fragment: controls, one SVG, the frames as data, a little JS.
+
+        Without JavaScript (an untrusted notebook, GitHub) it shows the last step and
+        lists every step's caption.
+        """
+        layout = self._layout()
+        last = len(self) - 1
+        states = [self._state(index) for index in range(len(self))]
+        frames = []
+        for index, state in enumerate(states):
+            before = states[index - 1] if index else state
+            changes = [
+                [slot, text, look]
+                for slot, ((text, look), old) in enumerate(zip(state, before))
+                if index and (text, look) != old
+            ]
+            frames.append({"changes": changes, "lit": self._lit[index]})
+        data = {
+            "slots": layout.slots,
+            "looks": list(_LOOKS),
+            "start": [list(pair) for pair in states[0]],
+            "frames": frames,
+            "captions": list(self.captions),
+        }
+        # No "<" at all inside the <script> element, so no text can close or open one.
+        table = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        table = table.replace("<", "\\u003c")
+        steps = "".join(f"<li>{html.escape(caption)}</li>" for caption in self.captions)
+        parts = [
+            '<div class="autograd-player" tabindex="0">',
+            *_controls(len(self)),
+            '<figure class="autograd-stage">',
+            f'<figcaption class="autograd-caption">{html.escape(self.captions[last])}</figcaption>',
+            _inline_svg(layout.frame_svg(states[last], [])),
+            "</figure>",
+            f'<details class="autograd-nojs"><summary>All {len(self)} steps</summary>'
+            f"<ol>{steps}</ol></details>",
+            f'<script type="application/json" class="autograd-frames">{table}</script>',
+            "</div>",
+        ]
+        return _PLAYER_STYLE + "\n" + "\n".join(parts) + "\n" + _PLAYER_SCRIPT
 
     def to_html(self, title: str = "Backpropagation, step by step") -> str:
-        """One self-contained HTML page: inline SVGs, Prev/Next buttons, no kernel needed."""
+        """One self-contained HTML page: inline SVG, Prev/Next buttons, no kernel needed."""
         return player_page(self.to_html_fragment(), title)
 
     def save_html(self, path: str | os.PathLike[str], title: str | None = None) -> Path:
@@ -172,7 +479,11 @@ class StepThrough(Sequence[Drawing]):
     # -- notebooks ---------------------------------------------------------------------------
 
     def widget(self) -> Any:
-        """An ipywidgets slider (with a play button) over the frames; needs ipywidgets."""
+        """An ipywidgets slider (with a play button) over the frames; needs ipywidgets.
+
+        Needs a running kernel; a saved notebook shows the HTML player (display the
+        StepThrough itself) but not the widget.
+        """
         try:
             import ipywidgets
         except ImportError as error:
@@ -194,7 +505,11 @@ class StepThrough(Sequence[Drawing]):
 
     def _frame_html(self, index: int) -> str:
         caption = html.escape(self.captions[index])
-        return f"<p>{caption}</p>{_inline_svg(self._frames[index].svg())}"
+        # Scaled to the output's width, as the HTML player is.
+        svg = _inline_svg(self._frames[index].svg()).replace(
+            "<svg ", '<svg style="max-width: 100%; height: auto" ', 1
+        )
+        return f"<p>{caption}</p>{svg}"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """The HTML player; where frames cannot be rendered, the captions and why. Never raises."""
@@ -208,6 +523,18 @@ class StepThrough(Sequence[Drawing]):
             return {"text/plain": text}
 
 
+def _widest(rows_per_frame: Iterable[list[Row]]) -> list[Row]:
+    """Row by row, the longest text any frame shows there (so the layout fits them all)."""
+    widest: list[Row] = []
+    for rows in rows_per_frame:
+        for index, row in enumerate(rows):
+            if index == len(widest):
+                widest.append(row)
+            elif len(row[0]) > len(widest[index][0]):
+                widest[index] = (row[0], widest[index][1] if widest[index][1] == "name" else row[1])
+    return widest
+
+
 def step_through(
     root: Value,
     *,
@@ -217,51 +544,106 @@ def step_through(
 ) -> StepThrough:
     """Run ``root``'s backward pass one node at a time and draw the graph after each step.
 
-    Returns a :class:`StepThrough`: one Drawing per node of the graph, in reverse
+    Returns a :class:`StepThrough`: one frame per node of the graph, in reverse
     topological order (root first), each with the current node highlighted, the gradients
     computed so far filled in and the rest marked "grad: not yet computed". The last
-    frame shows the graph exactly as ``root.backward()`` leaves it.
+    frame shows the graph exactly as ``root.backward()`` leaves it. Graphviz lays the
+    graph out once; every frame uses that layout.
 
     This IS the backward pass: afterwards every ``.grad`` holds what ``root.backward()``
     would have added (so zero gradients first if backward already ran). ``edge_labels``
     (on by default) labels edges with local derivatives and chain-rule products;
     ``draw_options`` go to :func:`~autograd_core.draw.draw_graph` (``rankdir``,
-    ``show_grad``, ``parameters``, ``digits``, ``max_nodes``). Graphs above ``max_frames``
-    nodes raise ValueError before anything runs (pass ``max_frames=None`` to go ahead:
-    each frame draws the whole graph).
+    ``show_grad``, ``parameters``, ``legend``, ``digits``, ``max_nodes``, ``timeout``).
+    Graphs above ``max_frames`` nodes raise :class:`PlayerTooLarge` (a RenderError and a
+    ValueError) before anything runs; ``max_frames=None`` goes ahead.
     """
     for reserved in ("highlight", "computed", "pending"):
         if reserved in draw_options:
             raise TypeError(f"step_through sets {reserved}= itself; it cannot be passed")
-    digits = draw_options.get("digits", 4)
-    node_count = len(topological_order(root)) if isinstance(root, Value) else 0
-    if max_frames is not None and node_count > max_frames:
-        raise ValueError(
-            f"the graph has {node_count} nodes, more than max_frames={max_frames}; pass "
-            "max_frames=None to step through it anyway (every frame draws the whole graph)"
+    accepted = {"rankdir", "show_grad", "parameters", "legend", "digits", "max_nodes", "timeout"}
+    unknown = sorted(set(draw_options) - accepted)
+    if unknown:
+        raise TypeError(
+            f"step_through got unknown option(s) {', '.join(unknown)}; accepted: "
+            f"edge_labels, max_frames, {', '.join(sorted(accepted))}"
         )
-    # Drawn once before anything runs, so bad draw options fail with every grad untouched.
-    draw_graph(root, edge_labels=edge_labels, **draw_options)
+    if not isinstance(root, Value):
+        raise TypeError(f"step_through needs a Value to draw from, got {type(root).__name__}")
+    if max_frames is not None:
+        node_count = count_nodes(root, max_frames)
+        if node_count > max_frames:
+            raise PlayerTooLarge(
+                f"the graph has more than {max_frames} nodes (max_frames={max_frames}): a "
+                "player holds every node's state in every frame; step through a smaller "
+                "part (one example's loss, an intermediate Value), or pass max_frames=None"
+            )
+    # Drawn once before anything runs, so bad options or a refused graph fail with every
+    # grad untouched.
+    first = draw_graph(root, edge_labels=edge_labels, **draw_options)
+    if first.refusal is not None:
+        raise RenderError(first.refusal)
+    digits = draw_options.get("digits", 4)
+    show_grad = draw_options.get("show_grad", True)
+    legend = draw_options.get("legend", False)
+    parameters = draw_options.get("parameters")
+    parameter_set = set(parameters) if parameters is not None else set()
+    order = topological_order(root)
+    node_count = len(order)
+    rankdir = draw_options.get("rankdir", "LR")
+    bends, ranks, widest = layout_size(order)
+    if rankdir == "auto":
+        rankdir = auto_rankdir(ranks, widest)
+    groups = build_picture(
+        root, order, parameter_set, show_grad=show_grad, digits=digits, computed=(), pending={}
+    )
+    index = {node: position for position, node in enumerate(order)}
+    # Rows that never change: a Value's label and data (a constant's one row).
+    fixed = {
+        f"v{position}": 1 if groups.roles[f"v{position}"] == "constant" else 1 + bool(node.label)
+        for position, node in enumerate(order)
+    }
 
     computed: set[Value] = set()
     pending: dict[Value, float] = {}
-    frames: list[Drawing] = []
+    drawings: list[Drawing] = []
     captions: list[str] = []
+    states: list[dict[str, tuple[str, int]]] = []
+    lit: list[list[str]] = []
+    rows_seen: dict[str, list[list[Row]]] = {}
     for step in backward_steps(root):
         computed.add(step.node)
         pending.pop(step.node, None)
         for child, contribution in step.contributions:
             pending[child] = pending.get(child, 0.0) + contribution
-        frames.append(
-            draw_graph(
-                root,
-                highlight=step.node,
-                edge_labels=edge_labels,
-                computed=computed,
-                pending=pending,
-                **draw_options,
-            )
+        picture = build_picture(
+            root,
+            order,
+            parameter_set,
+            show_grad=show_grad,
+            digits=digits,
+            computed=computed,
+            pending=pending,
+            highlighted={step.node},
+            groups=(groups.examples, groups.neurons),
         )
+        derivatives = derivative_table(order, digits, computed) if edge_labels else {}
+        source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
+        drawings.append(Drawing(source, node_count, first.operation_count, None))
+        state: dict[str, tuple[str, int]] = {}
+        for name, rows in [*picture.rows.items(), *derivatives.items()]:
+            rows_seen.setdefault(name, []).append(rows)
+            for row, (text, look) in enumerate(rows):
+                if row >= fixed.get(name, 0):
+                    state[f"{name}-r{row}"] = (text, _LOOK_INDEX[look])
+        states.append(state)
+        position = index[step.node]
+        elements = [f"v{position}"]
+        if step.node.inputs:
+            elements += [f"op{position}", f"o{position}"]
+            for slot in range(len(step.node.inputs)):
+                elements += [f"e{position}_{slot}", f"e{position}_{slot}a"]
+        lit.append(elements)
         caption = (
             f"Step {step.index + 1} of {node_count}: {_describe(step.node, digits)} "
             f"has its gradient, {format_number(step.upstream, digits)}"
@@ -270,4 +652,27 @@ def step_through(
             caption += f", and passes it back through its operation to {len(step.contributions)}"
             caption += " input" if len(step.contributions) == 1 else " inputs"
         captions.append(caption + ".")
-    return StepThrough(frames, captions)
+
+    # The one layout: every row at the widest text it shows in any frame.
+    widest = {name: _widest(frames) for name, frames in rows_seen.items()}
+    layout_picture = build_picture(
+        root,
+        order,
+        parameter_set,
+        show_grad=show_grad,
+        digits=digits,
+        computed=(),
+        pending={},
+        groups=(groups.examples, groups.neurons),
+    )
+    layout_picture.rows = {name: widest[name] for name in layout_picture.rows}
+    layout_derivatives = {name: rows for name, rows in widest.items() if name.startswith("d")}
+    layout_source = picture_dot(
+        layout_picture, rankdir, edge_labels, legend, layout_derivatives, bends
+    )
+    timeout = draw_options.get("timeout", first.timeout)
+    layout_drawing = Drawing(
+        layout_source, node_count, first.operation_count, None, timeout=timeout
+    )
+    row_counts = {name: (fixed.get(name, 0), len(rows)) for name, rows in widest.items()}
+    return StepThrough(drawings, captions, states, lit, layout_drawing, row_counts)

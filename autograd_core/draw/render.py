@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,11 +95,33 @@ def _c_stderr_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def _render_with_pygraphviz(source: str, fmt: str) -> bytes:
+#: Memory a rendering child process may take before the system stops it (bytes).
+CHILD_MEMORY_LIMIT = 2 * 1024**3
+
+# The child process: reads DOT on stdin, writes the rendering on stdout. Its address space
+# is capped, so a layout that would eat the machine's memory fails instead.
+_CHILD = """
+import sys
+try:
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+except (ImportError, ValueError, OSError):
+    pass
+import pygraphviz
+source = sys.stdin.buffer.read().decode("utf-8")
+data = pygraphviz.AGraph(string=source).draw(format=sys.argv[1], prog="dot")
+sys.stdout.buffer.write(data)
+"""
+
+
+def _render_with_pygraphviz(source: str, fmt: str, timeout: float | None, isolated: bool) -> bytes:
     try:
         import pygraphviz
     except ImportError as error:
         raise RenderError(f"pygraphviz is not installed; {INSTALL_HINT}") from error
+    if isolated:
+        script = _CHILD.format(limit=CHILD_MEMORY_LIMIT)
+        return _run_child([sys.executable, "-c", script, fmt], source, fmt, timeout)
     try:
         with _c_stderr_silenced():
             return pygraphviz.AGraph(string=source).draw(format=fmt, prog="dot")
@@ -106,30 +129,58 @@ def _render_with_pygraphviz(source: str, fmt: str) -> bytes:
         raise RenderError(f"pygraphviz could not render the drawing as {fmt}: {error}") from error
 
 
-def _render_with_dot(source: str, fmt: str) -> bytes:
-    import graphviz
-
-    if shutil.which("dot") is None:
-        raise RenderError(f"Graphviz's `dot` is not on PATH; {INSTALL_HINT}")
-    # The graphviz package runs `dot` with an argument list and no shell, so nothing in
-    # the drawing can reach a command line.
+def _run_child(command: list[str], source: str, fmt: str, timeout: float | None) -> bytes:
+    """Run a renderer as a child process: a timeout or Ctrl-C kills it, never the caller."""
     try:
-        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
-    except graphviz.ExecutableNotFound as error:
-        raise RenderError(f"Graphviz's `dot` could not be run; {INSTALL_HINT}") from error
-    except subprocess.CalledProcessError as error:
-        stderr = error.stderr.decode("utf-8", "replace") if error.stderr else ""
-        lines = stderr.strip().splitlines()
-        detail = f": {lines[-1]}" if lines else ""
-        raise RenderError(f"`dot -T{fmt}` failed with status {error.returncode}{detail}") from error
+        # subprocess.run kills the child on any exception, KeyboardInterrupt included.
+        finished = subprocess.run(
+            command, input=source.encode("utf-8"), capture_output=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"Graphviz did not finish within {timeout:g} s and was stopped; draw a smaller "
+            "part of the graph (draw_graph of an intermediate Value), use nn.draw_network "
+            "for a network, or pass a larger timeout="
+        ) from None
+    except OSError as error:
+        raise RenderError(f"could not start the renderer: {error}") from error
+    if finished.returncode != 0:
+        lines = [
+            line
+            for line in finished.stderr.decode("utf-8", "replace").splitlines()
+            if line.strip() and "Fontconfig" not in line
+        ]
+        if finished.returncode < 0 or any("MemoryError" in line for line in lines):
+            detail = "it was stopped (out of memory?)"
+        else:
+            detail = lines[-1] if lines else f"status {finished.returncode}"
+        raise RenderError(f"Graphviz could not render the drawing as {fmt}: {detail}")
+    return finished.stdout
 
 
-def render(source: str, format: str, renderer: str | None = None) -> bytes:
+def _render_with_dot(source: str, fmt: str, timeout: float | None) -> bytes:
+    executable = shutil.which("dot")
+    if executable is None:
+        raise RenderError(f"Graphviz's `dot` is not on PATH; {INSTALL_HINT}")
+    # An argument list and no shell, so nothing in the drawing can reach a command line.
+    return _run_child([executable, f"-T{fmt}"], source, fmt, timeout)
+
+
+def render(
+    source: str,
+    format: str,
+    renderer: str | None = None,
+    *,
+    timeout: float | None = None,
+    isolated: bool = False,
+) -> bytes:
     """Render DOT ``source`` to Graphviz output ``format`` ("svg", "png", "pdf", ...).
 
-    ``renderer`` is "pygraphviz" (in-process), "dot" (the program on PATH) or None for the
-    first of the two that is available. Raises :class:`RenderError`, saying how to install
-    one, when the renderer asked for (or, with None, every renderer) is missing.
+    ``renderer`` is "pygraphviz" (in-process) or "dot" (the program on PATH, always a
+    child process) or None for the first of the two that is available. ``isolated`` runs
+    pygraphviz in a child process too, so ``timeout`` (seconds) and Ctrl-C can stop it.
+    Raises :class:`RenderError`, saying how to install one, when the renderer asked for
+    (or, with None, every renderer) is missing, or when the render fails or times out.
     """
     if renderer is None:
         if pygraphviz_available():
@@ -139,7 +190,7 @@ def render(source: str, format: str, renderer: str | None = None) -> bytes:
         else:
             raise RenderError(f"no Graphviz renderer found: {INSTALL_HINT}")
     if renderer == "pygraphviz":
-        return _render_with_pygraphviz(source, format)
+        return _render_with_pygraphviz(source, format, timeout, isolated)
     if renderer == "dot":
-        return _render_with_dot(source, format)
+        return _render_with_dot(source, format, timeout)
     raise ValueError(f"unknown renderer {renderer!r}; accepted: {', '.join(RENDERERS)}")

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from autograd_core import RenderError, Value, affine, draw_graph
+from autograd_core.draw import drawing as drawing_module
 from autograd_core.draw import render
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
+    INPUT_FILL,
     INTERIOR_FILL,
-    LEAF_FILL,
     PARAMETER_FILL,
+    ROLE_FILLS,
     ROOT_FILL,
     format_number,
     operation_text,
@@ -43,7 +45,7 @@ def neuron():
 def value_nodes(source):
     """{dot id: visible text of its label} for every Value node in DOT source."""
     nodes = {}
-    for node_id, label in re.findall(r"^  (v\d+) \[.*label=<(.*)>.*\];$", source, re.M):
+    for node_id, label in re.findall(r"^\s*(v\d+) \[.*label=<(.*)>.*\];$", source, re.M):
         text = re.sub(r"<BR/>", "\n", label)
         text = re.sub(r"<[^>]+>", "|", text)
         # Graphviz reads a doubled backslash in a label as one.
@@ -53,11 +55,22 @@ def value_nodes(source):
 
 
 def operation_nodes(source):
-    return dict(re.findall(r"^  (op\d+) \[.*label=<(.*?)>\];$", source, re.M))
+    return dict(re.findall(r"^\s*(op\d+) \[.*label=<(.*?)>\];$", source, re.M))
+
+
+def derivative_texts(source):
+    """{(input, operation): rows of the derivative box on that edge}."""
+    boxes = {
+        key: label.split("<BR/>")
+        for key, label in re.findall(r"^\s*(d\d+_\d+) \[.*label=<(.*)>\];$", source, re.M)
+    }
+    into = {box: value for value, box in re.findall(r"^\s*(v\d+) -> (d\d+_\d+)", source, re.M)}
+    out = dict(re.findall(r"^\s*(d\d+_\d+) -> (op\d+)", source, re.M))
+    return {(into[box], out[box]): rows for box, rows in boxes.items()}
 
 
 def edges(source):
-    return re.findall(r"^  (v\d+|op\d+) -> (v\d+|op\d+)", source, re.M)
+    return re.findall(r"^\s*(v\d+|op\d+) -> (v\d+|op\d+)", source, re.M)
 
 
 def svg_texts(svg):
@@ -209,7 +222,7 @@ def test_hostile_labels_show_literally_and_inject_nothing(label):
     # Nothing injected: no script element, exactly the three Values and one operation.
     assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
     groups = root.iter("{http://www.w3.org/2000/svg}g")
-    assert sum(1 for g in groups if g.get("class") == "node") == 4
+    assert sum(1 for g in groups if g.get("class", "").split()[:1] == ["node"]) == 4
     texts = svg_texts(svg)
     visible = (
         label.replace("\t", "\\t")
@@ -257,8 +270,8 @@ def test_digits_is_configurable_and_inf_and_nan_are_drawn():
     ("op", "text"),
     [
         ("*", "×"),
-        ("/", "÷"),
-        ("-", "−"),
+        ("/", "a ÷ b"),
+        ("-", "a − b"),
         ("**2", "(·)²"),
         ("**-1", "(·)⁻¹"),
         ("**0.5", "(·)^0.5"),
@@ -289,43 +302,103 @@ def test_edge_labels_show_local_derivative_and_chain_rule_product():
     loss = (x * y) ** 2
     before = draw_graph(loss, edge_labels=True).source
     # Before backward only the local derivatives are known: no upstream, no product.
-    assert "label=<local -2>" in before
-    assert "label=<local 3>" in before
-    assert " = " not in before
+    # Each edge's numbers sit in a box on that edge: x (v0) -> d2_0 -> the × oval.
+    assert derivative_texts(before) == {
+        ("v0", "op2"): ["local -2"],
+        ("v1", "op2"): ["local 3"],
+        ("v2", "op3"): ["local -12"],
+    }
     loss.backward()
     after = draw_graph(loss, edge_labels=True).source
-    assert "label=<local -2<BR/>-12 × -2 = 24>" in after
-    assert "label=<local 3<BR/>-12 × 3 = -36>" in after
-    assert "label=<local -12<BR/>1 × -12 = -12>" in after  # ∂(u²)/∂u = 2u = −12
+    assert derivative_texts(after) == {
+        ("v0", "op2"): ["local -2", "-12 × -2 = 24"],
+        ("v1", "op2"): ["local 3", "-12 × 3 = -36"],
+        ("v2", "op3"): ["local -12", "1 × -12 = -12"],  # ∂(u²)/∂u = 2u = −12
+    }
 
 
 # -- colours --
 
 
 def fill_of(source, node_id):
-    return re.search(rf'^  {node_id} \[.*?fillcolor="([^"]+)"', source, re.M).group(1)
+    return re.search(rf'^\s*{node_id} \[.*?fillcolor="([^"]+)"', source, re.M).group(1)
 
 
-def test_root_parameters_leaves_and_intermediates_have_their_legend_colours():
+def svg_roles(svg):
+    """{first text of the node: its role class} for every node of an SVG."""
+    root = ET.fromstring(svg)
+    namespace = "{http://www.w3.org/2000/svg}"
+    roles = {}
+    for group in root.iter(f"{namespace}g"):
+        classes = group.get("class", "").split()
+        if classes[:1] == ["node"]:
+            texts = [t.text for t in group.iter(f"{namespace}text")]
+            roles[texts[0] if texts else group.get("id")] = classes[1]
+    return roles
+
+
+def test_roles_come_from_how_a_value_was_made_not_from_its_label():
+    # A user's leaves named like parameters are inputs; nn's marked parameters are
+    # parameters whatever their label; 2.0 written into the formula is a constant.
+    from autograd_core.value import mark_parameters
+
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    weight = Value(0.5, label="x")  # a parameter with an input's name
+    mark_parameters([weight])
+    w = Value(3.0, label="W1[1,1]")  # an input with a parameter's name
+    y = (a * b + weight * w) * 2.0
+    y.label = "y"
+    y.backward()
+    svg = draw_graph(y).svg()
+    roles = svg_roles(svg)
+    assert roles["a"] == roles["b"] == roles["W1[1,1]"] == "input"
+    assert roles["x"] == "parameter"
+    assert roles["y"] == "root"
+    assert roles["2"] == "constant"
+    assert roles["data 2"] == "intermediate"  # a·b
+    assert svg.count('class="node operation"') == 4  # ×, ×, +, ×
+    # parameters= adds to nn's marks.
+    explicit = svg_roles(draw_graph(y, parameters=[a]).svg())
+    assert explicit["a"] == explicit["x"] == "parameter"
+    assert explicit["b"] == "input"
+
+
+def test_role_colours_match_the_legend():
     x = Value(1.0, label="x")
-    weight = Value(0.5, label="W1[1,1]")
-    bias = Value(0.1, label="b1[1]")
-    y = affine([weight], [x], bias).relu()
-    source = draw_graph(y).source
+    weight = Value(0.5, label="w")
+    y = (weight * x + 1.0).relu()
+    source = draw_graph(y, parameters=[weight], legend=True).source
     ids = {texts[0]: node for node, texts in value_nodes(source).items()}
-    assert fill_of(source, ids["x"]) == LEAF_FILL
-    assert fill_of(source, ids["W1[1,1]"]) == PARAMETER_FILL
-    assert fill_of(source, ids["b1[1]"]) == PARAMETER_FILL
-    interior = next(node for node, texts in value_nodes(source).items() if texts[0] == "data 0.6")
-    assert fill_of(source, interior) == INTERIOR_FILL
+    assert fill_of(source, ids["x"]) == INPUT_FILL
+    assert fill_of(source, ids["w"]) == PARAMETER_FILL
+    assert fill_of(source, ids["data 0.5"]) == INTERIOR_FILL
     assert fill_of(source, f"v{len(value_nodes(source)) - 1}") == ROOT_FILL
-    # An explicit parameters= replaces the guess from labels.
-    explicit = draw_graph(y, parameters=[x]).source
-    assert fill_of(explicit, ids["x"]) == PARAMETER_FILL
-    assert fill_of(explicit, ids["W1[1,1]"]) == LEAF_FILL
-    # The legend in the docstring names every colour.
-    for colour in ("green", "orange", "blue", "white", "grey", "red"):
-        assert colour in draw_graph.__doc__
+    # The key holds each role's name next to a swatch of its fill.
+    key = re.search(r"^\s*legend \[.*\];$", source, re.M).group(0)
+    for role_name, fill in ROLE_FILLS.items():
+        assert f'<TD BGCOLOR="{fill}"' in key
+        assert f"<B>{role_name}</B>" in key
+    assert "legend" not in draw_graph(y).source
+
+
+def test_constants_show_their_value_only_and_no_gradient():
+    # ½ (t − y)² with t = 0.3 and y = 2x at x = 1: the 0.5, 0.3 and 2 are constants.
+    x = Value(1.0, label="x")
+    y = x * 2.0
+    loss = 0.5 * (0.3 - y) ** 2
+    loss.backward()
+    source = draw_graph(loss).source
+    constants = [
+        re.findall(r'<TD ALIGN="LEFT">([^<]*)</TD>', label)
+        for label in re.findall(r'^\s*v\d+ \[.*class="constant".*label=<(.*)>\];$', source, re.M)
+    ]
+    assert sorted(constants) == [["0.3"], ["0.5"], ["2"]]
+    svg = draw_graph(loss).svg()
+    root = ET.fromstring(svg)
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        if "constant" in group.get("class", "").split():
+            texts = [t.text for t in group.iter("{http://www.w3.org/2000/svg}text")]
+            assert len(texts) == 1 and "grad" not in texts[0]
 
 
 def test_highlight_takes_a_value_or_a_collection():
@@ -463,24 +536,27 @@ def test_display_never_raises_when_rendering_fails(monkeypatch, failure):
     assert drawing.source in bundle["text/plain"]
 
 
-def test_large_graphs_display_a_summary_but_still_save(monkeypatch, tmp_path):
+def test_graphs_above_max_nodes_are_refused_everywhere_without_rendering(monkeypatch, tmp_path):
     x = Value(0.5, label="x")
     y = x
     for _ in range(30):
         y = y * 1.01
-    drawing = draw_graph(y, max_nodes=20)
-    assert drawing.value_count == 61  # x, 30 constants, 30 products
+    drawing = draw_graph(y, max_nodes=20)  # x, 30 constants, 30 products: 61 Values
 
-    def must_not_render(self, fmt, renderer=None):
-        raise AssertionError("the display rendered a graph above max_nodes")
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("a graph above max_nodes was rendered")
 
     with monkeypatch.context() as patch:
-        patch.setattr(Drawing, "render", must_not_render)
+        patch.setattr(drawing_module, "render", must_not_render)
         bundle = drawing._repr_mimebundle_()
+        for attempt in (drawing.svg, lambda: drawing.save(tmp_path / "big.svg")):
+            with pytest.raises(RenderError, match="max_nodes=20") as refused:
+                attempt()
+            assert "draw_network" in str(refused.value)
     assert "image/svg+xml" not in bundle
-    for part in ("61 values", "30 operations", "max_nodes=None", ".save("):
+    for part in ("more than 20 Values", "max_nodes=None", "draw_network"):
         assert part in bundle["text/plain"]
-    assert drawing.save(tmp_path / "big.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
     uncapped = draw_graph(y, max_nodes=None)._repr_mimebundle_()
     assert "image/svg+xml" in uncapped
 
@@ -504,7 +580,9 @@ def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
     assert "grad: not yet computed" in (out / "before.svg").read_text(encoding="utf-8")
     texts = svg_texts((out / "neuron.svg").read_text(encoding="utf-8"))
     assert "grad 0.5" in texts  # ∂y/∂w = x·σ′(wx + b) = 2 · σ′(0) = 2 · ¼
-    assert (out / "backward.html").read_text(encoding="utf-8").count("<svg") == 6
+    page = (out / "backward.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 1  # one layout for every frame
+    assert page.count('"lit":') == 6
 
 
 def test_saved_files_get_ordinary_permissions(tmp_path):

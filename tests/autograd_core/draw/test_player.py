@@ -1,6 +1,7 @@
 """step_through: one frame per backward step, and the ways to show them."""
 
 import html
+import json
 import math
 import re
 import sys
@@ -9,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd_core import StepThrough, Value, draw_graph, step_through, topological_order
+from autograd_core.draw import PlayerTooLarge, RenderError
 from autograd_core.draw.drawing import Drawing
 
 SECH2 = 1.0 / math.cosh(5.0) ** 2  # ∂tanh(u)/∂u at u = w·x + b = −5, by hand
@@ -24,11 +26,11 @@ def neuron():
 
 
 def highlighted_id(source):
-    return re.search(r'^  (v\d+) \[.*penwidth="3"', source, re.M).group(1)
+    return re.search(r'^\s*(v\d+) \[.*penwidth="3"', source, re.M).group(1)
 
 
 def label_of(source, node_id):
-    match = re.search(rf"^  {node_id} \[.*?<TD>(?:<B>)?([^<]*)", source, re.M)
+    match = re.search(rf'^\s*{node_id} \[.*?<TD ALIGN="LEFT">(?:<B>)?([^<]*)', source, re.M)
     return match.group(1)
 
 
@@ -77,7 +79,7 @@ def test_step_through_leaves_what_backward_leaves_and_its_last_frame_matches():
     *_, again = neuron()
     again.backward()
     last = topological_order(again)[0]
-    assert frames[-1] == draw_graph(again, highlight=last, edge_labels=True)
+    assert frames[-1].drawing == draw_graph(again, highlight=last, edge_labels=True)
     assert frames[-1].source == draw_graph(again, highlight=last, edge_labels=True).source
 
 
@@ -104,8 +106,10 @@ def test_draw_options_pass_through_and_reserved_ones_are_refused():
 
 def test_a_graph_above_max_frames_is_refused_before_anything_runs():
     x, w, b, y = neuron()
-    with pytest.raises(ValueError, match="max_frames=None"):
+    with pytest.raises(PlayerTooLarge, match="max_frames=None"):
         step_through(y, max_frames=5)
+    with pytest.raises(RenderError, match="max_nodes=3"):
+        step_through(y, max_nodes=3)
     assert (x.grad, w.grad, b.grad, y.grad) == (0.0, 0.0, 0.0, 0.0)
     assert len(step_through(y, max_frames=None)) == 6
 
@@ -127,18 +131,98 @@ def test_save_html_writes_one_self_contained_page(tmp_path):
     frames = step_through(y)
     page = frames.save_html(tmp_path / "steps.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count('<figure class="autograd-frame">') == len(frames) == 4
     svgs = inline_svgs(page)
-    assert len(svgs) == 4
-    for svg in svgs:
-        ET.fromstring(svg)  # each frame is well-formed SVG
-    # The player's own script is the only one; the hostile label is text.
-    assert page.count("<script") == 1
+    assert len(svgs) == 1 and len(frames) == 4  # one picture; frames are data
+    ET.fromstring(svgs[0])  # well-formed SVG
+    table = json.loads(re.search(r'class="autograd-frames">(.*?)</script>', page, re.S)[1])
+    assert len(table["frames"]) == len(table["captions"]) == 4
+    # Scripts: the player's, the page's keyboard hook and the frame table; the label is text.
+    assert page.count("<script") == 3
     assert "&lt;/figcaption&gt;&lt;script&gt;" in page
     assert "autograd-prev" in page and "autograd-next" in page
     # Self-contained: nothing is fetched from anywhere.
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", page)
     assert "<?xml" not in page
+
+
+def node_boxes(svg):
+    """{node id: the coordinates of its shape} for every node group of an SVG."""
+    root = ET.fromstring(svg)
+    namespace = "{http://www.w3.org/2000/svg}"
+    boxes = {}
+    for group in root.iter(f"{namespace}g"):
+        if group.get("class", "").split()[:1] == ["node"]:
+            shape = next(e for e in group if e.tag.split("}")[1] in ("path", "polygon", "ellipse"))
+            boxes[group.get("id")] = (
+                shape.get("d")
+                or shape.get("points")
+                or (
+                    shape.get("cx"),
+                    shape.get("cy"),
+                )
+            )
+    return boxes
+
+
+def svg_text_of(svg, node_id):
+    root = ET.fromstring(svg)
+    namespace = "{http://www.w3.org/2000/svg}"
+    group = next(g for g in root.iter(f"{namespace}g") if g.get("id") == node_id)
+    return [t.text or "" for t in group.iter(f"{namespace}text")]
+
+
+def test_every_frame_uses_one_layout_and_shows_its_own_numbers():
+    # ½ (t − y)² with y = w·x + b: frames change text, never the positions of nodes.
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(1.0, label="b")
+    y = w * x + b
+    loss = 0.5 * (0.3 - y) ** 2
+    loss.label = "L"
+    frames = step_through(loss)
+    svgs = [frame.svg() for frame in frames]
+    first = node_boxes(svgs[0])
+    assert len(first) > 10
+    for svg in svgs[1:]:
+        assert node_boxes(svg) == first
+    # By hand: ∂L/∂y = −(t − y) = y − t = −5.3, ∂L/∂w = x·(−5.3) = −10.6.
+    ids = {frame_id: texts[0] for frame_id, texts in ((i, svg_text_of(svgs[-1], i)) for i in first)}
+    w_id = next(i for i, text in ids.items() if text == "w")
+    assert svg_text_of(svgs[0], w_id) == ["w", "data -3", "grad: not yet computed", ""]
+    assert svg_text_of(svgs[-1], w_id)[:3] == ["w", "data -3", f"grad {2.0 * -5.3:.4g}"]
+    # The frame highlighted in the picture is the node the caption names.
+    for frame, svg in zip(frames, svgs):
+        lit = re.findall(r'<g id="(v\d+)" class="node [a-z]+ ag-current"', svg)
+        assert lit == [f"v{highlight(frame)}"]
+
+
+def highlight(frame):
+    return re.search(r'^\s*v(\d+) \[.*penwidth="3"', frame.source, re.M).group(1)
+
+
+def test_player_keys_step_once_and_buttons_stop_at_the_ends():
+    page = step_through(neuron()[3]).to_html()
+    # The handler takes the arrow keys from the slider (preventDefault), so one press
+    # moves one step; Home and End go to the ends; the page focuses the player.
+    assert "event.preventDefault()" in page
+    for key in ("ArrowLeft", "ArrowRight", "Home", "End"):
+        assert key in page
+    assert "prev.disabled = current === 0" in page
+    assert "next.disabled = current === count - 1" in page
+    assert "player.focus(" in page
+
+
+def test_without_javascript_the_player_shows_the_last_step():
+    *_, y = neuron()
+    frames = step_through(y)
+    fragment = frames.to_html_fragment()
+    # The SVG in the markup is the last frame: every gradient known, as backward leaves it.
+    (svg,) = inline_svgs(fragment)
+    assert "not yet computed" not in svg
+    assert f"grad {2.0 * SECH2:.4g}" in svg
+    assert html.escape(frames.captions[-1]) in fragment
+    # Controls are hidden until the script shows them; every caption is listed.
+    assert '<div class="autograd-controls" style="display: none">' in fragment
+    for caption in frames.captions:
+        assert f"<li>{html.escape(caption)}</li>" in fragment
 
 
 def test_save_svgs_writes_one_file_per_step(tmp_path):
@@ -153,7 +237,9 @@ def test_save_svgs_writes_one_file_per_step(tmp_path):
 def test_display_is_the_html_player():
     *_, y = neuron()
     bundle = step_through(y)._repr_mimebundle_()
-    assert bundle["text/html"].count('<figure class="autograd-frame">') == 6
+    assert bundle["text/html"].count("<svg") == 1
+    assert bundle["text/html"].count('"lit":') == 6
+    assert "ipywidgets" not in bundle["text/html"]
     assert bundle["text/plain"] == "<StepThrough of 6 backward steps>"
 
 
@@ -186,4 +272,20 @@ def test_widget_slider_shows_each_frame():
     assert html.escape(frames.captions[0]) in view.value
     slider.value = 4
     assert html.escape(frames.captions[3]) in view.value
-    assert 'class="node"' in view.value
+    assert 'class="node' in view.value
+
+
+def test_a_label_of_several_lines_keeps_its_lines_while_the_gradient_changes():
+    x = Value(2.0, label="first line\nsecond line")
+    y = x * 3.0
+    frames = step_through(y)
+    svgs = [frame.svg() for frame in frames]
+    x_id = "v0"
+    assert svg_text_of(svgs[0], x_id) == [
+        "first line",
+        "second line",
+        "data 2",
+        "grad: not yet computed",
+        "received so far 3",  # ∂(3x)/∂x = 3, passed on by the product
+    ]
+    assert svg_text_of(svgs[-1], x_id) == ["first line", "second line", "data 2", "grad 3", ""]
