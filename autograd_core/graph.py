@@ -30,8 +30,8 @@ _next_pass = itertools.count(1).__next__
 # A pass keeps its running sums in the nodes (their _adjoint slot), so two passes at once
 # would mix them: threads take turns, and a pass started inside another on the same thread
 # (from a signal handler, say) runs as backward_steps does, with its sums in a dictionary.
+# (An RLock, for its _is_owned(): whether this thread is inside a pass.)
 _turn = threading.RLock()
-_slots_in_use = False
 
 
 def graph_nodes(root: Value) -> list[Value]:
@@ -61,22 +61,17 @@ def backward(root: Value) -> None:
     (and one interrupted while adding finishes adding first). The running sums carry
     their pass's number, so the next pass recognises whatever an interrupted one left.
     """
-    global _slots_in_use
+    if _turn._is_owned():  # a pass inside a pass on this thread: keep off its running sums
+        for _ in backward_steps(root):
+            pass
+        return
     with _turn:
-        if _slots_in_use:  # a pass inside a pass on this thread: keep off the outer one's sums
-            for _ in backward_steps(root):
-                pass
-            return
-        try:
-            _slots_in_use = True
-            _add_to_grads(iter(_adjoints_in_slots(root)))
-        finally:
-            _slots_in_use = False
+        this_pass = _next_pass()
+        _add_to_grads(_adjoints_in_slots(root, this_pass), this_pass)
 
 
-def _adjoints_in_slots(root: Value) -> list[Value]:
+def _adjoints_in_slots(root: Value, this_pass: int) -> list[Value]:
     """Every node of root's graph, with ∂root/∂node in its ``_adjoint``."""
-    this_pass = _next_pass()
     root._pass, root._adjoint = this_pass, 1.0
     nodes, leaves = [root], []  # leaves pass nothing on: the walk skips them
     for node in nodes:
@@ -100,15 +95,15 @@ def _adjoints_in_slots(root: Value) -> list[Value]:
     return nodes + leaves
 
 
-def _add_to_grads(pending: Iterator[Value]) -> None:
-    """``node.grad += node._adjoint`` for each node; an interrupt waits until all are done."""
+def _add_to_grads(nodes: list[Value], this_pass: int) -> None:
+    """``node.grad += node._adjoint`` for every node; an interrupt waits until all are done."""
     try:
-        for node in pending:
-            node.grad, node._grad_computed = node.grad + node._adjoint, True
+        for node in nodes:
+            node.grad, node._grad_pass = node.grad + node._adjoint, this_pass
     except BaseException:
-        # Python delivers Ctrl-C between rounds of the loop: the iterator holds the rest.
-        for node in pending:
-            node.grad, node._grad_computed = node.grad + node._adjoint, True
+        for node in nodes:
+            if node._grad_pass != this_pass:  # not added yet
+                node.grad, node._grad_pass = node.grad + node._adjoint, this_pass
         raise
 
 
@@ -146,7 +141,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     for index, node in enumerate(reversed(topological_order(root))):
         g = adjoint.pop(node)  # every node but root has a consumer, which has been visited
         node.grad += g
-        node._grad_computed = True
+        node._grad_pass = -1  # reached by a step-through, which has no pass number
         contributions = tuple(zip(node.inputs, shares_to_inputs(node, g)))
         for child, share in contributions:
             adjoint[child] = adjoint.get(child, 0.0) + share
@@ -155,4 +150,4 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 def grad_computed(node: Value) -> bool:
     """Whether a backward pass has reached ``node`` (its ``.grad`` is then meaningful)."""
-    return node._grad_computed
+    return node._grad_pass != 0

@@ -38,13 +38,13 @@ class Value:
         "_local_grads",  # ∂self/∂inputs[i], one float per input
         "_role",  # see role()
         "_number",  # creation number: inputs always have smaller ones (see graph.py)
-        "_grad_computed",
         "_adjoint",  # backward's running sum ∂root/∂self, valid during pass number _pass
         "_pass",
+        "_grad_pass",  # the last pass that added to grad (0: none yet)
     )
 
-    # NumPy would otherwise take over `array * value` and build an array of Values, while
-    # `value * array` fails: with this, NumPy defers, and both raise the same TypeError.
+    # NumPy would otherwise take over `array * value` and build an array of Values: with
+    # this, NumPy defers to Value, whose operators refuse an array on either side alike.
     __array_ufunc__ = None
 
     data: float
@@ -59,8 +59,15 @@ class Value:
                 "(micrograd's Value(out, (x,), 'op')), use "
                 "Value.from_op(data, inputs, local_grads, op)"
             )
-        _set_up(self, _real(data, "Value data"), (), "", (), INPUT)
+        self.data = _real(data, "Value data")
+        self.grad = 0.0
         self.label = label
+        self.op = ""
+        self.inputs = ()
+        self._local_grads = ()
+        self._role = INPUT
+        self._number = _next_number()
+        self._pass = self._grad_pass = 0  # passes are numbered from 1
 
     @staticmethod
     def from_op(
@@ -221,7 +228,7 @@ class Value:
                 "leaves (inputs, constants, parameters) can be. Copy the leaves or the "
                 "model and compute again, or keep .data and .grad as numbers."
             )
-        state = (self.data, self._label, self.grad, self._grad_computed, self._role)
+        state = (self.data, self._label, self.grad, self._grad_pass != 0, self._role)
         return (_rebuild_leaf, (type(self), *state), getattr(self, "__dict__", None) or None)
 
 
@@ -280,20 +287,6 @@ _new_object = object.__new__  # looked up once: _node runs once per node
 _data = operator.attrgetter("data")
 
 
-def _set_up(node, data, inputs, op, local_grads, role):  # noqa: ANN001, ANN202
-    node.data = data
-    node.grad = 0.0
-    node._label = ""
-    node.op = op
-    node.inputs = inputs
-    node._local_grads = local_grads
-    node._role = role
-    node._number = _next_number()
-    node._grad_computed = False
-    node._adjoint = 0.0
-    node._pass = 0  # passes are numbered from 1
-
-
 def _node(
     data: float,
     inputs: tuple[Value, ...],
@@ -301,7 +294,7 @@ def _node(
     local_grads: tuple[float, ...],
     role: str = INTERMEDIATE,
 ) -> Value:
-    """A new node, with ``data`` already a float (no validation: operations call this)."""
+    """A new node, with ``data`` already a float: what __init__ does, without its checks."""
     node = _new_object(Value)
     node.data = data
     node.grad = 0.0
@@ -311,8 +304,7 @@ def _node(
     node._local_grads = local_grads
     node._role = role
     node._number = _next_number()
-    node._grad_computed = False
-    node._pass = 0  # passes are numbered from 1; _adjoint is set when a pass reaches it
+    node._pass = node._grad_pass = 0  # _adjoint is set when a pass sets _pass
     return node
 
 
@@ -321,6 +313,11 @@ def _constant(other: object) -> Value:
     if type(other) is float:  # the usual constant, before the slower check for any real number
         return _node(other, (), "", (), CONSTANT)
     if not _is_real(other):
+        if isinstance(other, np.ndarray):  # NumPy defers to Value (see __array_ufunc__)
+            raise TypeError(
+                "a Value and a NumPy array do not combine: a Value holds one number; "
+                "combine it with the array's elements one by one"
+            )
         return NotImplemented
     return _node(_real_to_float(other), (), "", (), CONSTANT)
 
@@ -332,11 +329,13 @@ def _affine_operand(x: object) -> Value:
     return value
 
 
-def _rebuild_leaf(cls, data, label, grad, grad_computed, role):  # noqa: ANN001, ANN202
+def _rebuild_leaf(
+    cls: type[Value], data: float, label: str, grad: float, grad_computed: bool, role: str
+) -> Value:
     """A copied or unpickled leaf (see ``Value.__reduce__``), numbered now."""
     leaf = _new_object(cls)
-    _set_up(leaf, data, (), "", (), role)
-    leaf._label, leaf.grad, leaf._grad_computed = label, grad, grad_computed
+    Value.__init__(leaf, data, label)
+    leaf.grad, leaf._role, leaf._grad_pass = grad, role, -1 if grad_computed else 0
     return leaf
 
 
@@ -381,8 +380,7 @@ def _check_op(
         )
     if isinstance(inputs, (Value, str)) or not isinstance(inputs, Sequence):
         raise TypeError(
-            f"inputs must be a sequence of Values, e.g. [x] or (x, y), "
-            f"got {type(inputs).__name__}"
+            f"inputs must be a sequence of Values, e.g. [x] or (x, y), got {type(inputs).__name__}"
         )
     if isinstance(local_grads, str) or not isinstance(local_grads, Sequence):
         raise TypeError(

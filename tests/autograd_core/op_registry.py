@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograd_core import Value, affine
+from autograd_core import Value, affine, ieee
 
 
 def _sigmoid(x: float) -> float:
@@ -26,7 +26,7 @@ def sin(v: Value) -> Value:
 def hypot(a: Value, b: Value) -> Value:
     """√(a² + b²) with Value.from_op: ∂/∂a = a/r, ∂/∂b = b/r."""
     r = math.hypot(a.data, b.data)
-    return Value.from_op(r, (a, b), (a.data / r, b.data / r), "hypot")
+    return Value.from_op(r, (a, b), (ieee.divide(a.data, r), ieee.divide(b.data, r)), "hypot")
 
 
 @dataclass(frozen=True)
