@@ -90,21 +90,6 @@ class Value:
         inputs, local_grads = _check_op(inputs, local_grads, op)
         return _node(_real(data, "from_op's data"), inputs, op, local_grads)
 
-    @property
-    def label(self) -> str:
-        """A name for the node, shown in drawings ("" for none)."""
-        return self._label
-
-    @label.setter
-    def label(self, label: str) -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
-        self._label = label
-
-    def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
-
     # -- operations: the result, then its local derivatives ---------------------------------
 
     def __add__(self, other: Value | float) -> Value:
@@ -217,6 +202,23 @@ class Value:
         as it was, and the next pass is exact.
         """
         _run_backward(self)
+
+    # -- label and display ------------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """A name for the node, shown in drawings ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self._label = label
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     # -- copying and pickling ----------------------------------------------------------------
 
