@@ -57,9 +57,10 @@ def backward(root: Value) -> None:
     """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``).
 
     All or nothing: the adjoints are summed apart from ``.grad`` and only added to it once
-    all are complete, so a pass interrupted before then leaves every ``.grad`` as it was
-    (and one interrupted while adding finishes adding first). The running sums carry
-    their pass's number, so the next pass recognises whatever an interrupted one left.
+    all are complete, so a pass interrupted before then leaves every ``.grad`` as it was;
+    one interrupted while adding finishes adding first (only a second interrupt in that
+    moment could stop it part-way). The running sums carry their pass's number, so the
+    next pass recognises whatever an interrupted one left.
     """
     if _turn._is_owned():  # a pass inside a pass on this thread: keep off its running sums
         for _ in backward_steps(root):

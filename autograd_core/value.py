@@ -197,9 +197,10 @@ class Value:
         """Add ∂self/∂u to ``u.grad`` for every node u of this graph, self included.
 
         Gradients accumulate across calls, as in PyTorch: zero them between steps. A pass
-        is all or nothing: it sums the gradients apart and adds them to ``.grad`` in one
-        step at the end, so a pass stopped by Ctrl-C or an exception leaves every ``.grad``
-        as it was, and the next pass is exact.
+        is all or nothing: it sums the gradients apart and adds them to ``.grad`` only when
+        all are complete, so a pass stopped by Ctrl-C or an exception leaves every
+        ``.grad`` as it was (one stopped while adding them finishes adding first), and the
+        next pass is exact however many passes were stopped.
         """
         _run_backward(self)
 
