@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
+import math
 from collections.abc import Callable, Iterable
 
-from autograd_core.value import Value
+from autograd_core.value import Value, _is_real, _real_to_float
 
 
 class GradcheckError(AssertionError):
@@ -16,7 +16,8 @@ def numerical_gradient(
     f: Callable[..., Value], xs: Iterable[float], eps: float = 1e-6
 ) -> list[float]:
     """Central differences (f(x + ε) − f(x − ε)) / 2ε, one input at a time."""
-    point = [float(x) for x in xs]
+    point = _check_point(xs)
+    _check_tolerance("eps", eps, positive=True)
     gradient = []
     for i in range(len(point)):
         shifted = list(point)
@@ -42,11 +43,9 @@ def gradcheck(
     else raises GradcheckError listing each input, both gradients and their difference.
     """
     point = _check_point(xs)
-    for name, tolerance in (("eps", eps), ("rtol", rtol), ("atol", atol)):
-        if not isinstance(tolerance, numbers.Real) or not tolerance >= 0:
-            raise ValueError(f"{name} must be a non-negative real number, got {tolerance!r}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    _check_tolerance("eps", eps, positive=True)
+    _check_tolerance("rtol", rtol, positive=False)
+    _check_tolerance("atol", atol, positive=False)
 
     inputs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     output = _call(f, inputs)
@@ -73,7 +72,7 @@ def gradcheck(
 
 
 def _check_point(xs: Iterable[float]) -> list[float]:
-    if isinstance(xs, numbers.Real) and not isinstance(xs, bool):
+    if _is_real(xs):
         xs = [xs]
     try:
         items = list(xs)
@@ -81,14 +80,19 @@ def _check_point(xs: Iterable[float]) -> list[float]:
         raise TypeError(f"xs must be a sequence of real numbers, got {type(xs).__name__}") from None
     if not items:
         raise ValueError("xs is empty: give at least one real number to check")
-    point = []
     for i, x in enumerate(items):
-        if isinstance(x, (Value, bool)) or not isinstance(x, numbers.Real):
+        if not _is_real(x):
             raise TypeError(
                 f"xs[{i}] must be a real number (the point to check at), got {type(x).__name__}"
             )
-        point.append(float(x))
-    return point
+    return [_real_to_float(x) for x in items]  # an integer beyond the float range is ±inf
+
+
+def _check_tolerance(name: str, value: object, positive: bool) -> None:
+    number = _real_to_float(value) if _is_real(value) else math.nan
+    if not (math.isfinite(number) and (number > 0 if positive else number >= 0)):
+        wanted = "positive" if positive else "non-negative"
+        raise ValueError(f"{name} must be a {wanted} finite real number, got {value!r:.60}")
 
 
 def _evaluate(f: Callable[..., Value], point: list[float]) -> Value:

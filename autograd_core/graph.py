@@ -1,33 +1,20 @@
 """Walking a computation graph: topological order and reverse-mode accumulation.
 
-Nothing here recurses on the graph's depth, so a chain a million nodes deep is as easy as
-a short one, and the interpreter's recursion limit is never touched.
+Nothing here recurses, so a chain a million nodes deep is as easy as a short one.
 
-The order comes from the nodes themselves. Every Value gets a creation number from one
-counter when it is made, and a node can only be made from inputs that already exist, so
-numbers rise along every edge: listing a graph's nodes by number puts each after all of
-its inputs. A search over the edges is still needed to find which nodes belong to the
-graph, but not to order them: that is one sort by number (which runs in C).
+Every Value gets a creation number when it is made, and a node can only be made from
+inputs that already exist, so numbers rise along every edge: sorting a graph's nodes by
+number lists each after all of its inputs (see benchmarks/README.md for why this order).
 
 Backward walks the nodes newest first. When it reaches a node u, every node that consumes
-u is newer and has already passed its share back, so u's adjoint ∂root/∂u is complete: it
-is added to ``u.grad`` and u's rule passes u's own shares on to its inputs. The adjoints of
-one pass are summed apart from ``.grad`` (in a scratch slot of each node for ``backward``,
-in a dictionary for ``backward_steps``, so that a half-consumed step-through and a
-``backward()`` on the same graph cannot disturb each other) and added to ``.grad`` once
-complete, so a second call adds exactly the same amounts again: k calls leave k times the
-derivative everywhere, interior nodes and the root included.
-
-Why not a depth-first search or Kahn's algorithm, which find an order from the edges: in
-CPython their bookkeeping (a stack entry per visit, or a countdown per edge) cost more per
-node than the backward rules themselves; the creation number is one counter step per node.
-One consequence: the order follows when nodes were made, so two graphs of the same shape
-built in a different order (a copy, say) are walked, stepped and drawn in different orders,
-and their sums may differ in the last bit.
+u is newer and has already passed its share back, so u's adjoint ∂root/∂u is complete; u
+then passes ∂root/∂u · ∂u/∂inputᵢ to each input, with the local derivatives u stored when
+it was made. Only when every adjoint is complete are they added to ``.grad``, all at once.
 """
 
 from __future__ import annotations
 
+import itertools
 import operator
 import threading
 from collections.abc import Iterator
@@ -38,10 +25,13 @@ if TYPE_CHECKING:
     from autograd_core.value import Value
 
 _creation_number = operator.attrgetter("_number")
+_next_pass = itertools.count(1).__next__
 
-# Passes keep their scratch in the nodes, so two passes at once (threads training models
-# that share a Value) would mix their sums; they take turns instead.
-_one_pass_at_a_time = threading.Lock()
+# A pass keeps its running sums in the nodes (their _adjoint slot), so two passes at once
+# would mix them: threads take turns, and a pass started inside another on the same thread
+# (from a signal handler, say) runs as backward_steps does, with its sums in a dictionary.
+# (An RLock, for its _is_owned(): whether this thread is inside a pass.)
+_turn = threading.RLock()
 
 
 def graph_nodes(root: Value) -> list[Value]:
@@ -57,10 +47,7 @@ def graph_nodes(root: Value) -> list[Value]:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node of ``root``'s graph once, each after all of its inputs, ``root`` last.
-
-    Nodes are listed in the order they were made; backward visits them in reverse.
-    """
+    """Every node of ``root``'s graph once, each after all of its inputs, ``root`` last."""
     nodes = graph_nodes(root)
     nodes.sort(key=_creation_number)
     return nodes
@@ -69,67 +56,64 @@ def topological_order(root: Value) -> list[Value]:
 def backward(root: Value) -> None:
     """Add ∂root/∂u to ``u.grad`` for every node u of root's graph (see ``Value.backward``).
 
-    The walk is the one :func:`backward_steps` takes, in the same order, so both leave the
-    same floats. Its scratch space is one slot of every node, ``_adjoint``, rather than a
-    set of the nodes seen and a dictionary of their adjoints: a set or dictionary holding
-    every node of a large graph costs a cache miss per look-up, which made it the largest
-    part of the time per node. Between passes ``_adjoint`` is None; collecting a node for
-    this pass sets it to 0.0 (which also marks the node as collected), its consumers add
-    their shares to it, and the walk reads it and puts None back. If a pass is interrupted
-    (an exception, Ctrl-C in a notebook), every collected node gets None back before the
-    exception travels on. Passes in different threads take turns, since a node two graphs
-    share has one scratch slot.
+    All or nothing: the adjoints are summed apart from ``.grad`` and only added to it once
+    all are complete, so a pass interrupted before then leaves every ``.grad`` as it was;
+    one interrupted while adding finishes adding first (only a second interrupt in that
+    moment could stop it part-way). The running sums carry their pass's number, so the
+    next pass recognises whatever an interrupted one left.
     """
-    with _one_pass_at_a_time:
-        _backward_pass(root)
+    if _turn._is_owned():  # a pass inside a pass on this thread: keep off its running sums
+        for _ in backward_steps(root):
+            pass
+        return
+    with _turn:
+        this_pass = _next_pass()
+        _add_to_grads(_adjoints_in_slots(root, this_pass), this_pass)
 
 
-def _backward_pass(root: Value) -> None:
-    nodes = [root]
+def _adjoints_in_slots(root: Value, this_pass: int) -> list[Value]:
+    """Every node of root's graph, with ∂root/∂node in its ``_adjoint``."""
+    root._pass, root._adjoint = this_pass, 1.0
+    nodes, leaves = [root], []  # leaves pass nothing on: the walk skips them
+    for node in nodes:
+        for child in node.inputs:
+            if child._pass != this_pass:  # not yet reached by this pass: start its sum
+                child._pass, child._adjoint = this_pass, 0.0
+                (nodes if child.inputs else leaves).append(child)
+    nodes.sort(key=_creation_number, reverse=True)
+    for node in nodes:
+        g = node._adjoint  # complete: every consumer is newer and has passed its share
+        inputs, local_grads = node.inputs, node._local_grads
+        if len(inputs) == 2:  # most nodes: unrolled, which halves the time of the walk
+            (x, y), (dx, dy) = inputs, local_grads
+            x._adjoint += g * dx
+            y._adjoint += g * dy
+        elif len(inputs) == 1:
+            inputs[0]._adjoint += g * local_grads[0]
+        else:
+            for child, local in zip(inputs, local_grads):
+                child._adjoint += g * local
+    return nodes + leaves
+
+
+def _add_to_grads(nodes: list[Value], this_pass: int) -> None:
+    """``node.grad += node._adjoint`` for every node; an interrupt waits until all are done."""
     try:
-        root._adjoint = 1.0
         for node in nodes:
-            for child in node.inputs:
-                if child._adjoint is None:
-                    nodes.append(child)  # listed before marked: a reset then finds it
-                    child._adjoint = 0.0
-        nodes.sort(key=_creation_number, reverse=True)
-        for node in nodes:
-            g = node._adjoint  # complete: every consumer is newer and has passed its share
-            node._adjoint = None
-            node.grad += g
-            node._grad_computed = True
-            if node.inputs:
-                node._backward(node, g)
+            node.grad, node._grad_pass = node.grad + node._adjoint, this_pass
     except BaseException:
         for node in nodes:
-            node._adjoint = None
+            if node._grad_pass != this_pass:  # not added yet
+                node.grad, node._grad_pass = node.grad + node._adjoint, this_pass
         raise
-
-
-class _StandIn:
-    """Enough of a Value for a backward rule to run on: data, inputs and an adjoint."""
-
-    __slots__ = ("data", "inputs", "_adjoint")
-
-    def __init__(self, data: float, inputs: tuple[_StandIn, ...] = ()) -> None:
-        self.data = data
-        self.inputs = inputs
-        self._adjoint = 0.0
 
 
 def shares_to_inputs(node: Value, g: float) -> tuple[float, ...]:
     """``g · ∂node/∂input`` for each input of ``node``, one per edge, in operand order.
 
-    A rule adds its shares straight into its inputs' adjoints, so for ``a * a`` the two
-    shares would land in the same place. Run on stand-ins (one per edge, with the inputs'
-    data), the rule leaves each share apart. With ``g = 1`` these are the local
-    derivatives, which the drawing writes on the edges.
+    With ``g = 1`` these are the local derivatives, which the drawing writes on the edges.
     """
-    stand_ins = tuple(_StandIn(child.data) for child in node.inputs)
-    if stand_ins:
-        node._backward(_StandIn(node.data, stand_ins), g)
-    return tuple(stand_in._adjoint for stand_in in stand_ins)
+    return tuple(g * local for local in node._local_grads)
 
 
 @dataclass(frozen=True)
@@ -154,13 +138,11 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     before it hold their final gradients, so a notebook can draw the graph between steps.
     Consumed to the end, it leaves exactly what ``root.backward()`` leaves.
     """
-    order = topological_order(root)
-    order.reverse()
     adjoint = {root: 1.0}
-    for index, node in enumerate(order):
+    for index, node in enumerate(reversed(topological_order(root))):
         g = adjoint.pop(node)  # every node but root has a consumer, which has been visited
         node.grad += g
-        node._grad_computed = True
+        node._grad_pass = -1  # reached by a step-through, which has no pass number
         contributions = tuple(zip(node.inputs, shares_to_inputs(node, g)))
         for child, share in contributions:
             adjoint[child] = adjoint.get(child, 0.0) + share
@@ -169,4 +151,4 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 def grad_computed(node: Value) -> bool:
     """Whether a backward pass has reached ``node`` (its ``.grad`` is then meaningful)."""
-    return node._grad_computed
+    return node._grad_pass != 0

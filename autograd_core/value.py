@@ -1,23 +1,9 @@
 """The Value type: one scalar node of a computation graph.
 
-Every operation follows the same four beats: coerce the operand, compute the forward
-value, name the local backward rule right beside it, return the new node. The rule is a
-function ``rule(out, g)`` that receives the node it belongs to and the upstream gradient
-``g = ∂L/∂out`` and adds ``g · ∂out/∂input`` to each input's adjoint, in operand order,
-much as micrograd's closures add to ``.grad``. (The adjoint is the running sum of one
-backward pass; ``graph.backward`` moves it into ``.grad`` once it is complete.)
-
-Why the rule receives ``out`` instead of closing over it: a closure that captured its own
-node would make every node a reference cycle, which only Python's cyclic garbage collector
-can free (most of micrograd's run time goes there). Here a node points only to its inputs,
-so a graph is freed by reference counting as soon as the last reference to it goes, and
-most rules are shared static methods, so building a node allocates no function object at
-all. ``graph.shares_to_inputs`` runs a rule on stand-ins to read each edge's share apart
-(with ``g = 1``, the local derivatives the drawing writes on its edges).
-
-Every node also gets a creation number from one counter. Inputs always exist before the
-node made from them, so numbers rise along every edge and sorting by number is a
-topological order (see ``graph.py``).
+Every operation computes its result and, beside it, its local derivatives ∂out/∂inputᵢ at
+this point, and stores both in the node it makes. Backward (``graph.py``) needs nothing
+else: it passes ∂L/∂out · ∂out/∂inputᵢ along each edge. ``Value.from_op`` makes a node
+the same way for an operation of your own.
 """
 
 from __future__ import annotations
@@ -27,116 +13,38 @@ import itertools
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from autograd_core import ieee
 from autograd_core.graph import backward as _run_backward
 
-# A rule is called with the node it belongs to, or a stand-in with the same data and inputs
-# (graph.shares_to_inputs), and the upstream gradient.
-BackwardRule = Callable[["Value", float], None]
-
-# Creation numbers: 0, 1, 2, … in the order nodes are made (a C-level counter, so cheap).
-_next_number = itertools.count().__next__
-
-# What a node is, for drawing: a leaf made with Value(...) is an input, a leaf an operator
-# made from a plain number a constant, a leaf nn made (or mark_parameters marked) a
-# parameter; every other node an intermediate result.
-INPUT = "input"
-CONSTANT = "constant"
-PARAMETER = "parameter"
-INTERMEDIATE = "intermediate"
-
-_ACCEPTED = "a real number (int, float or NumPy real scalar)"
-
-
-def _as_float(data: object, what: str) -> float:
-    """Return ``data`` as a float, or raise TypeError naming what was received."""
-    if type(data) is float:
-        return data
-    if isinstance(data, (bool, np.bool_)) or not isinstance(data, numbers.Real):
-        raise TypeError(f"{what} must be {_ACCEPTED}, got {type(data).__name__}: {data!r:.60}")
-    return _real_to_float(data)
-
-
-def _real_to_float(number: numbers.Real) -> float:
-    """float(number), with ±inf for an integer beyond the float range (IEEE, not OverflowError)."""
-    try:
-        return float(number)
-    except OverflowError:
-        return math.inf if number > 0 else -math.inf
-
-
-def _operand(other: object, operator: str) -> Value:
-    """Wrap a number as a leaf Value; reject anything that is not a Value or a real number."""
-    if isinstance(other, Value):
-        return other
-    if type(other) is float:  # the usual constant; skips the slower check for any real number
-        return _node(other, (), "", None)
-    if isinstance(other, (bool, np.bool_)) or not isinstance(other, numbers.Real):
-        raise TypeError(
-            f"unsupported operand for {operator}: Value and {type(other).__name__}; "
-            f"the other operand must be a Value or {_ACCEPTED}"
-        )
-    # Already validated: build the constant leaf directly instead of through __init__,
-    # which would check it again (a constant per operation is common: x * 1.0001 + 0.001).
-    return _node(_real_to_float(other), (), "", None)
-
-
-# object.__new__ looked up once: in CPython 3.11 an attribute of a class is looked up afresh
-# on every call, and _node runs once per node.
-_new_object = object.__new__
-
-
-def _node(data: float, inputs: tuple[Value, ...], op: str, rule: BackwardRule | None) -> Value:
-    """Build a node without re-validating ``data`` (it is already a float).
-
-    Operations build their results here, and ``_operand`` its constant leaves (no inputs,
-    no rule).
-    """
-    out = _new_object(Value)
-    out.data = data
-    out.grad = 0.0
-    out._label = ""
-    out.op = op
-    out.inputs = inputs
-    out._backward = rule
-    out._grad_computed = False
-    out._adjoint = None
-    out._number = _next_number()
-    out._role = CONSTANT if not inputs else INTERMEDIATE
-    return out
-
 
 class Value:
     """A scalar in a computation graph, with the gradient backward() gives it.
 
-    ``Value(2.0, label="x")`` is a leaf. Arithmetic on Values (and real numbers) builds new
-    nodes that remember their ``inputs``, the ``op`` that made them and how to pass a
-    gradient back to those inputs.
+    ``Value(2.0, label="x")`` is a leaf. Arithmetic on Values (and real numbers) makes new
+    nodes that remember their ``inputs``, the ``op`` that made them and their local
+    derivatives with respect to those inputs.
     """
 
-    # _adjoint is backward()'s scratch space (see graph.backward): None between passes, the
-    # running sum of shares during one, so a pass needs no dictionary of every node.
-    # _number is the creation number that orders the walk.
     __slots__ = (
         "data",
         "grad",
         "_label",
         "op",
         "inputs",
-        "_backward",
-        "_grad_computed",
-        "_adjoint",
-        "_number",
-        "_role",
+        "_local_grads",  # ∂self/∂inputs[i], one float per input
+        "_role",  # see role()
+        "_number",  # creation number: inputs always have smaller ones (see graph.py)
+        "_adjoint",  # backward's running sum ∂root/∂self, valid during pass number _pass
+        "_pass",
+        "_grad_pass",  # the last pass that added to grad (0: none yet)
     )
 
-    # NumPy would otherwise take over `array * value` and build an object array of Values,
-    # while `value * array` raises: with this, both raise the same TypeError. (NumPy real
-    # scalars still work on either side: they are numbers.)
+    # NumPy would otherwise take over `array * value` and build an array of Values: with
+    # this, NumPy defers to Value, whose operators refuse an array on either side alike.
     __array_ufunc__ = None
 
     data: float
@@ -144,41 +52,159 @@ class Value:
     op: str
     inputs: tuple[Value, ...]
 
-    def __init__(self, data: float, label: str = "") -> None:
-        self.data = _as_float(data, "Value data")
+    def __init__(self, data: float, label: str = "", *micrograd_style: object) -> None:
+        if micrograd_style or isinstance(label, (tuple, list, set)):
+            raise TypeError(
+                "Value(data, label) makes a leaf; to make a node from inputs "
+                "(micrograd's Value(out, (x,), 'op')), use "
+                "Value.from_op(data, inputs, local_grads, op)"
+            )
+        self.data = _real(data, "Value data")
         self.grad = 0.0
         self.label = label
         self.op = ""
         self.inputs = ()
-        self._backward = None
-        self._grad_computed = False
-        self._adjoint = None
-        self._number = _next_number()
+        self._local_grads = ()
         self._role = INPUT
+        self._number = _next_number()
+        self._pass = self._grad_pass = 0  # passes are numbered from 1
 
-    def __reduce__(self) -> tuple[object, ...]:
-        """How copy and pickle rebuild a node: from its inputs, made again first.
+    @staticmethod
+    def from_op(
+        data: float, inputs: Sequence[Value], local_grads: Sequence[float], op: str
+    ) -> Value:
+        """The node ``op`` = ``data`` made from ``inputs``, with ∂data/∂inputs[i] = local_grads[i].
 
-        The inputs travel as arguments of the rebuild, so they always exist before the node
-        does and the rebuilt node gets a newer creation number than theirs, even for a
-        graph pickled in another process whose numbers mean nothing here. The attributes a
-        subclass adds come back afterwards.
+        This is how to write an operation of your own: it is walked, drawn, stepped and
+        gradchecked like a built-in one.
+
+        >>> import math
+        >>> def sin(x):
+        ...     return Value.from_op(math.sin(x.data), [x], [math.cos(x.data)], "sin")
+        >>> x = Value(0.0)
+        >>> y = sin(x)
+        >>> y.backward()
+        >>> (y.data, x.grad)
+        (0.0, 1.0)
         """
-        return (
-            _rebuild,
-            (
-                type(self),
-                self.data,
-                self._label,
-                self.inputs,
-                self.op,
-                self._backward,
-                self.grad,
-                self._grad_computed,
-                self._role,
-            ),
-            getattr(self, "__dict__", None) or None,
+        inputs, local_grads = _check_op(inputs, local_grads, op)
+        return _node(_real(data, "from_op's data"), inputs, op, local_grads)
+
+    # -- operations: the result, then its local derivatives ---------------------------------
+
+    def __add__(self, other: Value | float) -> Value:
+        """z = x + y;  ∂z/∂x = 1, ∂z/∂y = 1."""
+        y = other if isinstance(other, Value) else _constant(other)
+        if y is NotImplemented:
+            return NotImplemented
+        return _node(self.data + y.data, (self, y), "+", _ONE_ONE)
+
+    def __sub__(self, other: Value | float) -> Value:
+        """z = x − y;  ∂z/∂x = 1, ∂z/∂y = −1."""
+        y = other if isinstance(other, Value) else _constant(other)
+        if y is NotImplemented:
+            return NotImplemented
+        return _node(self.data - y.data, (self, y), "-", _ONE_MINUS_ONE)
+
+    def __mul__(self, other: Value | float) -> Value:
+        """z = x·y;  ∂z/∂x = y, ∂z/∂y = x."""
+        y = other if isinstance(other, Value) else _constant(other)
+        if y is NotImplemented:
+            return NotImplemented
+        return _node(self.data * y.data, (self, y), "*", (y.data, self.data))
+
+    def __truediv__(self, other: Value | float) -> Value:
+        """z = x / y;  ∂z/∂x = 1/y, ∂z/∂y = −x/y² = −z/y  (x/0 is ±inf, 0/0 nan)."""
+        y = other if isinstance(other, Value) else _constant(other)
+        if y is NotImplemented:
+            return NotImplemented
+        z = ieee.divide(self.data, y.data)
+        return _node(z, (self, y), "/", (ieee.divide(1.0, y.data), -ieee.divide(z, y.data)))
+
+    def __neg__(self) -> Value:
+        """z = −x;  ∂z/∂x = −1."""
+        return _node(-self.data, (self,), "neg", _MINUS_ONE)
+
+    def __pow__(self, exponent: float) -> Value:
+        """z = xᵖ for a real number p;  ∂z/∂x = p·xᵖ⁻¹ (0 for p = 0, where z = 1)."""
+        if isinstance(exponent, Value):
+            raise TypeError(
+                "a Value exponent is not supported: x ** p takes a real number p; "
+                "for a variable exponent write (p * x.log()).exp()"
+            )
+        if not _is_real(exponent):
+            return NotImplemented
+        p = _real_to_float(exponent)
+        x = self.data
+        local = 0.0 if p == 0.0 else p * ieee.power(x, p - 1.0)  # not 0·x⁻¹: nan at x = 0
+        return _node(ieee.power(x, p), (self,), f"**{_format_exponent(p)}", (local,))
+
+    def relu(self) -> Value:
+        """ReLU(x) = max(0, x);  derivative step(x), taken as 0 at x = 0."""
+        x = self.data
+        # nan stays nan (as in NumPy and PyTorch): a diverged value must not look like 0.
+        return _node(0.0 if x <= 0.0 else x, (self,), "relu", _ONE if x > 0.0 else _ZERO)
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1 / (1 + e⁻ˣ), computed so that it never overflows;  σ′(x) = σ(x)(1 − σ(x))."""
+        s = ieee.sigmoid(self.data)
+        return _node(s, (self,), "sigmoid", (s * (1.0 - s),))
+
+    def tanh(self) -> Value:
+        """tanh(x);  d/dx tanh(x) = 1 − tanh²(x)."""
+        t = math.tanh(self.data)
+        return _node(t, (self,), "tanh", (1.0 - t * t,))
+
+    def exp(self) -> Value:
+        """eˣ (inf when it overflows);  d/dx eˣ = eˣ."""
+        e = ieee.exp(self.data)
+        return _node(e, (self,), "exp", (e,))
+
+    def log(self) -> Value:
+        """ln x (−inf at 0, nan below 0);  d/dx ln x = 1/x."""
+        x = self.data
+        return _node(ieee.log(x), (self,), "log", (ieee.divide(1.0, x),))
+
+    # -- a number on the left: 2 * x is x's __rmul__ ----------------------------------------
+
+    def __radd__(self, other: float) -> Value:
+        x = _constant(other)
+        return NotImplemented if x is NotImplemented else x + self
+
+    def __rsub__(self, other: float) -> Value:
+        x = _constant(other)
+        return NotImplemented if x is NotImplemented else x - self
+
+    def __rmul__(self, other: float) -> Value:
+        x = _constant(other)
+        return NotImplemented if x is NotImplemented else x * self
+
+    def __rtruediv__(self, other: float) -> Value:
+        x = _constant(other)
+        return NotImplemented if x is NotImplemented else x / self
+
+    def __rpow__(self, base: object) -> Value:
+        if not _is_real(base):
+            return NotImplemented
+        raise TypeError(
+            f"{type(base).__name__} ** Value is not supported: the exponent must be a real "
+            "number; for b ** x write (x * log(b)).exp() with a Value x"
         )
+
+    # -- gradients ---------------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Add ∂self/∂u to ``u.grad`` for every node u of this graph, self included.
+
+        Gradients accumulate across calls, as in PyTorch: zero them between steps. A pass
+        is all or nothing: it sums the gradients apart and adds them to ``.grad`` only when
+        all are complete, so a pass stopped by Ctrl-C or an exception leaves every
+        ``.grad`` as it was (one stopped while adding them finishes adding first), and the
+        next pass is exact however many passes were stopped.
+        """
+        _run_backward(self)
+
+    # -- label and display ------------------------------------------------------------------
 
     @property
     def label(self) -> str:
@@ -195,163 +221,50 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # -- primitives: forward value and local backward rule, side by side ------------------
-    # Each rule is a static method right below its operation, which hands it to the node it
-    # builds: one shared function per operation, so building a node allocates none.
+    # -- copying and pickling ----------------------------------------------------------------
 
-    def __add__(self, other: Value | float) -> Value:
-        """Sum z = x + y."""
-        other = _operand(other, "+")
-        return _node(self.data + other.data, (self, other), "+", Value._add_backward)
-
-    @staticmethod
-    def _add_backward(out: Value, g: float) -> None:
-        """∂(x + y)/∂x = 1, ∂(x + y)/∂y = 1."""
-        x, y = out.inputs
-        x._adjoint += g
-        y._adjoint += g
-
-    def __sub__(self, other: Value | float) -> Value:
-        """Difference z = x − y (its own node, so the drawing reads as written)."""
-        other = _operand(other, "-")
-        return _node(self.data - other.data, (self, other), "-", Value._sub_backward)
-
-    @staticmethod
-    def _sub_backward(out: Value, g: float) -> None:
-        """∂(x − y)/∂x = 1, ∂(x − y)/∂y = −1."""
-        x, y = out.inputs
-        x._adjoint += g
-        y._adjoint -= g
-
-    def __mul__(self, other: Value | float) -> Value:
-        """Product z = x·y."""
-        other = _operand(other, "*")
-        return _node(self.data * other.data, (self, other), "*", Value._mul_backward)
-
-    @staticmethod
-    def _mul_backward(out: Value, g: float) -> None:
-        """∂(xy)/∂x = y, ∂(xy)/∂y = x."""
-        x, y = out.inputs
-        x._adjoint += g * y.data
-        y._adjoint += g * x.data
-
-    def __truediv__(self, other: Value | float) -> Value:
-        """Quotient z = x / y (x/0 is ±inf, 0/0 is nan, as in IEEE 754)."""
-        other = _operand(other, "/")
-        return _node(ieee.divide(self.data, other.data), (self, other), "/", Value._div_backward)
-
-    @staticmethod
-    def _div_backward(out: Value, g: float) -> None:
-        """∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = −x/y² = −(x/y)/y."""
-        x, y = out.inputs
-        x._adjoint += ieee.divide(g, y.data)
-        y._adjoint -= ieee.divide(g * out.data, y.data)
-
-    def __neg__(self) -> Value:
-        """Negation z = −x."""
-        return _node(-self.data, (self,), "neg", Value._neg_backward)
-
-    @staticmethod
-    def _neg_backward(out: Value, g: float) -> None:
-        """∂(−x)/∂x = −1."""
-        out.inputs[0]._adjoint -= g
-
-    def __pow__(self, exponent: float) -> Value:
-        """Power z = x^p for a real number p (``x ** 2`` is the lectures' x²)."""
-        if isinstance(exponent, Value):
+    def __reduce__(self) -> tuple[object, ...]:
+        """Leaves copy and pickle; a node made by an operation refuses, as in PyTorch."""
+        if self.inputs:
             raise TypeError(
-                "a Value exponent is not supported: x ** p takes a real number p; "
-                "for a variable exponent write (p * x.log()).exp()"
+                f"cannot copy or pickle a Value made by an operation (op {self.op!r}): only "
+                "leaves (inputs, constants, parameters) can be. Copy the leaves or the "
+                "model and compute again, or keep .data and .grad as numbers."
             )
-        p = _as_float(exponent, "the exponent of **")
+        state = (self.data, self._label, self.grad, self._grad_pass != 0, self._role)
+        return (_rebuild_leaf, (type(self), *state), getattr(self, "__dict__", None) or None)
 
-        def pow_backward(out: Value, g: float) -> None:
-            """∂(x^p)/∂x = p·x^(p−1); for p = 0, x⁰ = 1 is constant and the derivative is 0."""
-            (x,) = out.inputs
-            if p != 0.0:  # for p = 0 not 0·x⁻¹, which is nan at x = 0
-                x._adjoint += g * p * ieee.power(x.data, p - 1.0)
 
-        return _node(ieee.power(self.data, p), (self,), f"**{_format_exponent(p)}", pow_backward)
+def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value | float) -> Value:
+    """A neuron's pre-activation α = b + Σᵢ wᵢhᵢ as one node;  ∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ.
 
-    def relu(self) -> Value:
-        """ReLU(x) = max(0, x); its derivative is step(x), taken as 0 at x = 0."""
-        # Written so that nan passes through, as in NumPy and PyTorch: a diverged value
-        # must not turn into a harmless-looking 0.
-        return _node(0.0 if self.data <= 0.0 else self.data, (self,), "relu", Value._relu_backward)
-
-    @staticmethod
-    def _relu_backward(out: Value, g: float) -> None:
-        """∂ReLU(x)/∂x = step(x): 1 where x > 0, else 0."""
-        if out.data > 0.0:
-            out.inputs[0]._adjoint += g
-
-    def sigmoid(self) -> Value:
-        """σ(x) = 1 / (1 + e^(−x)), computed so that it never overflows."""
-        return _node(ieee.sigmoid(self.data), (self,), "sigmoid", Value._sigmoid_backward)
-
-    @staticmethod
-    def _sigmoid_backward(out: Value, g: float) -> None:
-        """d/dx σ(x) = σ(x)(1 − σ(x))."""
-        s = out.data
-        out.inputs[0]._adjoint += g * s * (1.0 - s)
-
-    def tanh(self) -> Value:
-        """tanh(x)."""
-        return _node(math.tanh(self.data), (self,), "tanh", Value._tanh_backward)
-
-    @staticmethod
-    def _tanh_backward(out: Value, g: float) -> None:
-        """d/dx tanh(x) = 1 − tanh²(x)."""
-        t = out.data
-        out.inputs[0]._adjoint += g * (1.0 - t * t)
-
-    def exp(self) -> Value:
-        """eˣ (inf when it overflows)."""
-        return _node(ieee.exp(self.data), (self,), "exp", Value._exp_backward)
-
-    @staticmethod
-    def _exp_backward(out: Value, g: float) -> None:
-        """d/dx eˣ = eˣ."""
-        out.inputs[0]._adjoint += g * out.data
-
-    def log(self) -> Value:
-        """Natural log ln x (−inf at 0, nan below 0)."""
-        return _node(ieee.log(self.data), (self,), "log", Value._log_backward)
-
-    @staticmethod
-    def _log_backward(out: Value, g: float) -> None:
-        """d/dx ln x = 1/x."""
-        (x,) = out.inputs
-        x._adjoint += ieee.divide(g, x.data)
-
-    # -- reflected operators: a number on the left ------------------------------------------
-
-    def __radd__(self, other: float) -> Value:
-        return _operand(other, "+") + self
-
-    def __rsub__(self, other: float) -> Value:
-        return _operand(other, "-") - self
-
-    def __rmul__(self, other: float) -> Value:
-        return _operand(other, "*") * self
-
-    def __rtruediv__(self, other: float) -> Value:
-        return _operand(other, "/") / self
-
-    def __rpow__(self, base: object) -> Value:
-        raise TypeError(
-            f"{type(base).__name__} ** Value is not supported: the exponent must be a real "
-            "number; for b ** x write (x * log(b)).exp() with a Value x"
+    The node's inputs are ``(b, w₁, h₁, w₂, h₂, …)``, the order in which lecture 001 writes
+    α₁ = w₁,₀ + w₁,₁x₁ + w₁,₂x₂; micrograd builds the same sum from 2n binary nodes.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"affine needs one weight per input, got {len(weights)} weights and "
+            f"{len(inputs)} inputs"
         )
+    bias = _affine_operand(bias)
+    weights = [w if isinstance(w, Value) else _affine_operand(w) for w in weights]
+    inputs = [h if isinstance(h, Value) else _affine_operand(h) for h in inputs]
+    w_data, h_data = list(map(_data, weights)), list(map(_data, inputs))
+    nodes, local_grads = [bias, *weights, *inputs], [1.0, *h_data, *w_data]
+    nodes[1::2], nodes[2::2] = weights, inputs  # (b, w₁, h₁, w₂, h₂, …)
+    local_grads[1::2], local_grads[2::2] = h_data, w_data  # (1, h₁, w₁, h₂, w₂, …)
+    # b + w₁h₁ + w₂h₂ + …, left to right as micrograd's neuron adds (not ``sum``, which
+    # compensates rounding from Python 3.12 on).
+    total = functools.reduce(operator.add, map(operator.mul, w_data, h_data), bias.data)
+    return _node(total, tuple(nodes), "affine", tuple(local_grads))
 
-    # -- gradients ---------------------------------------------------------------------------
 
-    def backward(self) -> None:
-        """Add ∂self/∂u to ``u.grad`` for every node u of this graph, self included.
+# -- roles: what a leaf is, for drawing -------------------------------------------------------
 
-        Gradients accumulate across calls, as in PyTorch: zero them between steps.
-        """
-        _run_backward(self)
+INPUT = "input"  # a leaf made with Value(...)
+CONSTANT = "constant"  # a leaf an operator made from a plain number
+PARAMETER = "parameter"  # a leaf nn made (see mark_parameters)
+INTERMEDIATE = "intermediate"  # a node made by an operation
 
 
 def mark_parameters(values: Iterable[Value]) -> None:
@@ -367,64 +280,125 @@ def role(value: Value) -> str:
     return value._role
 
 
-def _rebuild(
-    cls: type[Value],
+# -- building nodes ---------------------------------------------------------------------------
+
+_ONE, _ZERO, _MINUS_ONE = (1.0,), (0.0,), (-1.0,)  # shared: most nodes need no tuple of their own
+_ONE_ONE, _ONE_MINUS_ONE = (1.0, 1.0), (1.0, -1.0)
+
+_next_number = itertools.count().__next__  # creation numbers 0, 1, 2, …
+_new_object = object.__new__  # looked up once: _node runs once per node
+_data = operator.attrgetter("data")
+
+
+def _node(
     data: float,
-    label: str,
     inputs: tuple[Value, ...],
     op: str,
-    rule: BackwardRule | None,
-    grad: float,
-    grad_computed: bool,
-    role: str = INPUT,
+    local_grads: tuple[float, ...],
+    role: str = INTERMEDIATE,
 ) -> Value:
-    """A copied or unpickled node (see ``Value.__reduce__``), numbered now."""
-    node = _new_object(cls)
-    Value.__init__(node, data, label)
-    node.inputs, node.op, node._backward = inputs, op, rule
-    node.grad, node._grad_computed, node._role = grad, grad_computed, role
+    """A new node, with ``data`` already a float: what __init__ does, without its checks."""
+    node = _new_object(Value)
+    node.data = data
+    node.grad = 0.0
+    node._label = ""
+    node.op = op
+    node.inputs = inputs
+    node._local_grads = local_grads
+    node._role = role
+    node._number = _next_number()
+    node._pass = node._grad_pass = 0  # _adjoint is set when a pass sets _pass
     return node
+
+
+def _constant(other: object) -> Value:
+    """A constant leaf for a real number, else NotImplemented (the operator's answer)."""
+    if type(other) is float:  # the usual constant, before the slower check for any real number
+        return _node(other, (), "", (), CONSTANT)
+    if not _is_real(other):
+        if isinstance(other, np.ndarray):  # NumPy defers to Value (see __array_ufunc__)
+            raise TypeError(
+                "a Value and a NumPy array do not combine: a Value holds one number; "
+                "combine it with the array's elements one by one"
+            )
+        return NotImplemented
+    return _node(_real_to_float(other), (), "", (), CONSTANT)
+
+
+def _affine_operand(x: object) -> Value:
+    value = x if isinstance(x, Value) else _constant(x)
+    if value is NotImplemented:
+        raise TypeError(f"affine takes Values or {_ACCEPTED}, got {type(x).__name__}")
+    return value
+
+
+def _rebuild_leaf(
+    cls: type[Value], data: float, label: str, grad: float, grad_computed: bool, role: str
+) -> Value:
+    """A copied or unpickled leaf (see ``Value.__reduce__``), numbered now."""
+    leaf = _new_object(cls)
+    Value.__init__(leaf, data, label)
+    leaf.grad, leaf._role, leaf._grad_pass = grad, role, -1 if grad_computed else 0
+    return leaf
 
 
 def _format_exponent(p: float) -> str:
     return str(int(p)) if p.is_integer() and abs(p) < 1e15 else repr(p)
 
 
-def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value | float) -> Value:
-    """A neuron's pre-activation α = b + Σᵢ wᵢhᵢ as one node.
+# -- checking what users pass -----------------------------------------------------------------
 
-    The lectures write α(k) = b(k) + W(k) h(k−1); micrograd builds it from 2n binary nodes.
-    One n-ary node gives exactly the same gradients (∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ)
-    with a fraction of the nodes, and draws as the quantity the lectures name. The node's
-    inputs are ``(b, w₁, h₁, w₂, h₂, …)``, the order in which lecture 001 writes
-    α₁ = w₁,₀ + w₁,₁x₁ + w₁,₂x₂.
-    """
-    if len(weights) != len(inputs):
+_ACCEPTED = "a real number (int, float or NumPy real scalar)"
+_MAX_OP_LENGTH = 32
+
+
+def _is_real(x: object) -> bool:
+    return not isinstance(x, (bool, np.bool_)) and isinstance(x, numbers.Real)
+
+
+def _real_to_float(number: numbers.Real) -> float:
+    """float(number), with ±inf for an integer beyond the float range (IEEE, not OverflowError)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
+
+
+def _real(data: object, what: str) -> float:
+    """``data`` as a float, or TypeError naming what was received."""
+    if type(data) is float:
+        return data
+    if not _is_real(data):
+        raise TypeError(f"{what} must be {_ACCEPTED}, got {type(data).__name__}: {data!r:.60}")
+    return _real_to_float(data)
+
+
+def _check_op(
+    inputs: object, local_grads: object, op: object
+) -> tuple[tuple[Value, ...], tuple[float, ...]]:
+    """from_op's arguments as tuples, or a TypeError/ValueError saying what is wrong."""
+    if not isinstance(op, str) or not 0 < len(op) <= _MAX_OP_LENGTH:
+        raise (TypeError if not isinstance(op, str) else ValueError)(
+            f"op must be a short name (a str of 1 to {_MAX_OP_LENGTH} characters), got {op!r:.60}"
+        )
+    if isinstance(inputs, (Value, str)) or not isinstance(inputs, Sequence):
+        raise TypeError(
+            f"inputs must be a sequence of Values, e.g. [x] or (x, y), got {type(inputs).__name__}"
+        )
+    if isinstance(local_grads, str) or not isinstance(local_grads, Sequence):
+        raise TypeError(
+            f"local_grads must be a sequence of real numbers, one per input, "
+            f"got {type(local_grads).__name__}"
+        )
+    if not inputs:
+        raise ValueError("inputs is empty: an operation needs at least one input Value")
+    if len(local_grads) != len(inputs):
         raise ValueError(
-            f"affine needs one weight per input, got {len(weights)} weights and "
+            f"local_grads needs one number per input: got {len(local_grads)} for "
             f"{len(inputs)} inputs"
         )
-    bias = _operand(bias, "affine")
-    weights = [w if isinstance(w, Value) else _operand(w, "affine") for w in weights]
-    inputs = [h if isinstance(h, Value) else _operand(h, "affine") for h in inputs]
-    nodes = [bias, *weights, *inputs]
-    nodes[1::2] = weights  # interleave by slicing, which runs in C: (b, w₁, h₁, w₂, h₂, …)
-    nodes[2::2] = inputs
-    # b + w₁h₁ + w₂h₂ + …, added left to right (as micrograd's neuron adds), by reduce and
-    # map, which run the loop in C; ``sum`` would not do, since from Python 3.12 it
-    # compensates rounding and so differs from micrograd in the last bits.
-    products = map(operator.mul, map(_data, weights), map(_data, inputs))
-    total = functools.reduce(operator.add, products, bias.data)
-    return _node(total, tuple(nodes), "affine", _affine_backward)
-
-
-_data = operator.attrgetter("data")
-
-
-def _affine_backward(out: Value, g: float) -> None:
-    """∂α/∂b = 1, ∂α/∂wᵢ = hᵢ, ∂α/∂hᵢ = wᵢ."""
-    inputs = iter(out.inputs)  # b, w₁, h₁, w₂, h₂, … with no copy of the tuple
-    next(inputs)._adjoint += g  # the bias
-    for w, h in zip(inputs, inputs):  # (w₁, h₁), (w₂, h₂), …
-        w._adjoint += g * h.data
-        h._adjoint += g * w.data
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
+    grads = tuple(_real(g, f"local_grads[{i}]") for i, g in enumerate(local_grads))
+    return tuple(inputs), grads

@@ -11,11 +11,22 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograd_core import Value, affine
+from autograd_core import Value, affine, ieee
 
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
+
+
+def sin(v: Value) -> Value:
+    """sin written as a user would, with Value.from_op: sin′ = cos."""
+    return Value.from_op(math.sin(v.data), [v], [math.cos(v.data)], "sin")
+
+
+def hypot(a: Value, b: Value) -> Value:
+    """√(a² + b²) with Value.from_op: ∂/∂a = a/r, ∂/∂b = b/r."""
+    r = math.hypot(a.data, b.data)
+    return Value.from_op(r, (a, b), (ieee.divide(a.data, r), ieee.divide(b.data, r)), "hypot")
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ UNARY_OPS = [
     UnaryOp("3 mul", lambda x: 3 * x, lambda x: 3.0, lambda v: 3 * v),
     UnaryOp("div 4", lambda x: x / 4, lambda x: 0.25, lambda v: v / 4),
     UnaryOp("4 div", lambda x: 4 / x, lambda x: -4 / x**2, lambda v: 4 / v, avoid_zero=True),
+    UnaryOp("sin (from_op)", math.sin, math.cos, sin),
 ]
 
 BINARY_OPS = [
@@ -69,5 +81,12 @@ BINARY_OPS = [
         lambda b, h: b + 2 * h,
         lambda b, h: (1.0, 2.0),
         lambda b, h: affine([Value(2.0)], [h], b),
+    ),
+    BinaryOp(
+        "hypot (from_op)",
+        math.hypot,
+        lambda x, y: (x / math.hypot(x, y), y / math.hypot(x, y)),
+        hypot,
+        y_avoid_zero=True,
     ),
 ]

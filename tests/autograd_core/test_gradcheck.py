@@ -48,9 +48,27 @@ def test_bad_arguments_get_clear_errors():
         gradcheck(lambda x: 1.0, [1.0])
     with pytest.raises(TypeError, match=r"xs\[1\] must be a real number"):
         gradcheck(lambda x, y: x * y, [1.0, "2"])
+    with pytest.raises(TypeError, match=r"xs\[0\] must be a real number"):
+        numerical_gradient(lambda x: x, [True])
     with pytest.raises(ValueError, match="xs is empty"):
         gradcheck(lambda: Value(1.0), [])
-    with pytest.raises(ValueError, match="eps must be positive"):
-        gradcheck(lambda x: x, [1.0], eps=0.0)
-    with pytest.raises(ValueError, match="rtol must be a non-negative"):
+    with pytest.raises(ValueError, match="rtol must be a non-negative finite real number"):
         gradcheck(lambda x: x, [1.0], rtol=-1.0)
+    with pytest.raises(ValueError, match="atol must be a non-negative finite real number"):
+        gradcheck(lambda x: x, [1.0], atol=math.nan)
+
+
+@pytest.mark.parametrize("eps", [0, 0.0, -1, -1e-6, math.nan, math.inf, -math.inf, 10**400, True])
+@pytest.mark.parametrize("check", [gradcheck, numerical_gradient])
+def test_eps_must_be_positive_and_finite(check, eps):
+    with pytest.raises(ValueError, match="eps must be a positive finite real number, got"):
+        check(lambda x: x * x, [1.0], eps=eps)
+
+
+def test_integers_beyond_the_float_range_become_infinities_not_overflow_errors():
+    # At x = ±inf the function is inf or nan on both sides: a nan difference, not an error.
+    gradient = numerical_gradient(lambda x, y: x * 2.0 + y, [10**400, -(10**400)])
+    assert all(math.isnan(g) for g in gradient)
+    with pytest.raises(GradcheckError, match=r"input 0 \(x = inf\): engine 2\.0"):
+        gradcheck(lambda x: x * 2.0, [10**400])
+    assert gradcheck(lambda x: x.sigmoid(), [-(10**400)]) is True  # σ is flat at -inf: 0 = 0
