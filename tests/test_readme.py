@@ -40,6 +40,17 @@ def test_readme_starts_with_the_two_commands():
     assert readme().index("```sh\nmake demo") < readme().index("## Quick start")
 
 
+def test_own_operation_section_prints_the_hand_derived_derivative(capsys):
+    own_operation = section("Write your own operation")
+    (code,) = blocks(own_operation, "python")
+    lines = code.splitlines()
+    definition = lines[lines.index("def sin(x):") :]
+    assert len(definition[: definition.index("")]) <= 5  # sin in five lines at most
+    run_python(code)
+    # d/dx sin(x²) = 2x·cos(x²), at x = 1: 2·cos 1.
+    assert capsys.readouterr().out == f"{2 * math.cos(1.0):.4f}\n"
+
+
 def test_quick_start_prints_what_the_readme_says_and_the_hand_derived_numbers(
     capsys, tmp_path, monkeypatch
 ):
