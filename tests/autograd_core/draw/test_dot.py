@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from graphs import neuron
 
 from autograd_core import RenderError, Value, affine, draw_graph
 from autograd_core.draw import drawing as drawing_module
@@ -30,16 +31,6 @@ from autograd_core.draw.drawing import Drawing
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not on PATH")
-
-
-def neuron():
-    """y = tanh(w·x + b) at x = 2, w = −3, b = 1 (the README's example)."""
-    x = Value(2.0, label="x")
-    w = Value(-3.0, label="w")
-    b = Value(1.0, label="b")
-    y = (w * x + b).tanh()
-    y.label = "y"
-    return x, w, b, y
 
 
 def value_nodes(source):

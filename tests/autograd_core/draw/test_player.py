@@ -8,21 +8,13 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from graphs import neuron
 
 from autograd_core import StepThrough, Value, draw_graph, step_through, topological_order
 from autograd_core.draw import PlayerTooLarge, RenderError
 from autograd_core.draw.drawing import Drawing
 
 SECH2 = 1.0 / math.cosh(5.0) ** 2  # ∂tanh(u)/∂u at u = w·x + b = −5, by hand
-
-
-def neuron():
-    x = Value(2.0, label="x")
-    w = Value(-3.0, label="w")
-    b = Value(1.0, label="b")
-    y = (w * x + b).tanh()
-    y.label = "y"
-    return x, w, b, y
 
 
 def highlighted_id(source):
