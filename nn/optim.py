@@ -41,6 +41,13 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
+            if p.inputs:
+                # Its data is recomputed from its inputs; changing it in place would make
+                # the graph disagree with itself (PyTorch refuses a non-leaf tensor too).
+                raise ValueError(
+                    f"params[{i}] is the result of {p.op!r}, not a leaf: optimisers update "
+                    "leaf Values only, such as model.parameters()"
+                )
             if p in seen:
                 # It would be updated twice per step.
                 raise ValueError(f"params[{i}] ({p.label or p!r}) appears more than once")

@@ -135,6 +135,12 @@ def test_params_that_are_not_values_raise_type_error():
         SGD(3, lr=0.1)
 
 
+def test_a_computed_value_is_refused_as_a_parameter():
+    w = Value(1.0, label="w")
+    with pytest.raises(ValueError, match=r"params\[1\] is the result of '\*', not a leaf"):
+        SGD([w, w * 2.0], lr=0.1)
+
+
 @pytest.mark.parametrize(
     "make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)]
 )
