@@ -221,7 +221,8 @@ def _assemble(count: int, last_svg: str, captions: Sequence[str], data: dict[str
     parts = [
         '<div class="autograd-player" tabindex="0">',
         *_controls(count),
-        '<figure class="autograd-stage">',
+        # Inline margins: an untrusted notebook drops the <style> above but keeps these.
+        '<figure class="autograd-stage" style="margin: 0.6em 0">',
         f'<figcaption class="autograd-caption">{html.escape(captions[-1])}</figcaption>',
         '<div class="autograd-picture">',
         still_image(last_svg, f"the last of {count} steps", "autograd-still"),
