@@ -896,11 +896,12 @@ class NetworkDrawing:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """The SVG scaled to the output's width, as an <img> (so untrusted notebooks show it
-        too), with the full size one click away; never raises."""
+        too) that a trusted notebook swaps for the SVG itself (tooltips on hover), with the
+        full size one click away; never raises."""
         try:
             svg = self.svg()
             return {
-                "text/html": fitted_html(svg, "network diagram"),
+                "text/html": fitted_html(svg, "network diagram", hover=True),
                 "image/svg+xml": svg,
                 "text/plain": repr(self),
             }

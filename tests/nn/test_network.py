@@ -302,13 +302,16 @@ def test_jupyter_display_is_the_svg_and_never_raises(monkeypatch):
     bundle = view._repr_mimebundle_()
     assert bundle["image/svg+xml"] == view.svg()
     assert "max-width: 100%" in bundle["image/svg+xml"]
-    # text/html is what JupyterLab prefers, and all an untrusted notebook keeps: an <img>
-    # scaled to the width whose data URL is the very SVG, with no <svg> or script around.
+    # text/html is what JupyterLab prefers. An untrusted notebook strips <script> and <svg>
+    # from it and keeps an <img> scaled to the width whose data URL is the very SVG; where
+    # scripts run, one script swaps that image for the SVG inline (tooltips on hover).
     page = bundle["text/html"]
-    assert "<svg" not in page and "<script" not in page
-    images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"[^>]*>', page)
+    assert "<svg" not in page and page.count("<script") == 1
+    untrusted = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"[^>]*>', untrusted)
     assert [base64.b64decode(data).decode("utf-8") for data in images] == [view.svg()] * 2
-    assert "max-width: 100%; height: auto" in page
+    assert "max-width: 100%; height: auto" in untrusted
+    assert 'class="autograd-scaled"' in untrusted and "img.autograd-scaled" in page
 
     def broken(self):
         raise RuntimeError("boom")
