@@ -168,3 +168,5 @@ def test_inputs_are_labelled_and_drawn_as_inputs_grouped_per_example(key, column
     if len(columns) > 1:
         for number in range(1, len(columns) + 1):
             assert f'label="example {number}"' in source
+    # Each hidden neuron's α and h framed and titled with its name, once per example.
+    assert source.count("label=<neuron h1[1]>") == len(columns)
