@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Value, affine
+from autograd_core.draw.drawing import fitted_html
 from autograd_core.draw.player import player_fragment, player_page
 from autograd_core.draw.render import write_atomically
 from nn.activations import TABLE
@@ -894,9 +895,16 @@ class NetworkDrawing:
         return f"<NetworkDrawing of {sizes}{example}, edges show {self.show}>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """The SVG (scaled to the output's width); never raises."""
+        """The SVG scaled to the output's width, as an <img> (so untrusted notebooks show it
+        too) that a trusted notebook swaps for the SVG itself (tooltips on hover), with the
+        full size one click away; never raises."""
         try:
-            return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+            svg = self.svg()
+            return {
+                "text/html": fitted_html(svg, "network diagram", hover=True),
+                "image/svg+xml": svg,
+                "text/plain": repr(self),
+            }
         except Exception as error:  # display must never raise
             return {"text/plain": f"<NetworkDrawing: cannot draw ({error})>"}
 

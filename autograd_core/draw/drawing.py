@@ -156,24 +156,65 @@ class Drawing:
             return {"text/plain": repr(self)}
 
 
-def fitted_html(svg: str) -> str:
+def svg_data_url(svg: str) -> str:
+    """The SVG as a ``data:image/svg+xml;base64`` URL, for an <img> that needs no file."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def still_image(svg: str, alt: str, css_class: str = "") -> str:
+    """An <img> of the SVG that shrinks to the output's width and keeps its proportions.
+
+    Untrusted notebooks (a fresh clone in JupyterLab, a repository page) strip <svg>,
+    <style> and <script> from HTML output but keep an <img> with a data: URL, so this is
+    what shows everywhere.
+    """
+    class_attribute = f' class="{css_class}"' if css_class else ""
+    return (
+        f'<img{class_attribute} src="{svg_data_url(svg)}" alt="{html.escape(alt)}" '
+        'style="max-width: 100%; height: auto; display: block">'
+    )
+
+
+# Where scripts run (a trusted notebook), the scaled <img> gives way to the same SVG inline,
+# so that its <title> tooltips show on hover; the SVG text is the image's own data URL.
+_INLINE_SCRIPT = """<script>
+(function () {
+  var image = document.currentScript.parentNode.querySelector("img.autograd-scaled");
+  if (!image || !window.atob || !window.TextDecoder) { return; }
+  var bytes = window.atob(image.src.slice(image.src.indexOf(",") + 1));
+  var codes = new Uint8Array(bytes.length);
+  for (var i = 0; i < bytes.length; i++) { codes[i] = bytes.charCodeAt(i); }
+  var holder = document.createElement("div");
+  holder.innerHTML = new TextDecoder("utf-8").decode(codes);
+  var svg = holder.querySelector("svg");
+  if (!svg) { return; }
+  svg.style.maxWidth = "100%";
+  svg.style.height = "auto";
+  svg.style.display = "block";
+  image.parentNode.replaceChild(svg, image);
+})();
+</script>"""
+
+
+def fitted_html(svg: str, alt: str = "computation graph", hover: bool = False) -> str:
     """The SVG scaled down to the output's width, and at full size one click away.
 
     JupyterLab shows an SVG output at its natural size, so a wide graph runs off the
     screen. As an <img>, the picture shrinks to the width (max-width 100 %, height auto)
     and keeps its proportions; "full size" below opens the same picture unscaled in a
-    box that scrolls. A data: URL keeps the output plain HTML with no script.
+    box that scrolls. A data: URL keeps the output plain HTML, which an untrusted notebook
+    shows as it is. With ``hover``, a script (run only where the notebook is trusted)
+    puts the SVG itself in the image's place, so its ``<title>`` tooltips work.
     """
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    url = f"data:image/svg+xml;base64,{data}"
     size = _SVG_SIZE.search(svg)
     width = f"{float(size[1]):.0f}pt" if size else "auto"
     return (
         '<div class="autograd-drawing">'
-        f'<img src="{url}" alt="computation graph" '
-        'style="max-width: 100%; height: auto; display: block">'
+        f"{still_image(svg, alt, 'autograd-scaled')}"
         '<details><summary style="cursor: pointer; font-size: 0.85em">full size</summary>'
         '<div style="overflow: auto; max-height: 90vh">'
-        f'<img src="{url}" alt="computation graph, full size" style="max-width: none; '
-        f'width: {width}"></div></details></div>'
+        f'<img src="{svg_data_url(svg)}" alt="{html.escape(alt)}, full size" '
+        f'style="max-width: none; width: {width}"></div></details>'
+        + (_INLINE_SCRIPT if hover else "")
+        + "</div>"
     )

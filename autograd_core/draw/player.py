@@ -30,7 +30,7 @@ from autograd_core.draw.dot import (
     operation_text,
     picture_dot,
 )
-from autograd_core.draw.drawing import Drawing
+from autograd_core.draw.drawing import Drawing, fitted_html, still_image
 from autograd_core.draw.render import RenderError, write_atomically
 from autograd_core.graph import backward_steps, topological_order
 from autograd_core.value import Value
@@ -43,8 +43,11 @@ _SVG_START = re.compile(r"<svg\b")
 
 # The controls, shared by every player. Keys are handled on the player (which the page
 # focuses) and their default action prevented, so a focused slider does not move a
-# second step by itself. Without JavaScript the controls stay hidden and the page shows
-# what the markup holds: every frame (player_fragment) or the last one (step_through).
+# second step by itself. The frames travel as data (JSON, SVG text inside); the markup
+# shows the last frame as an <img> with a data: URL and lists every caption, which is what
+# a page without JavaScript shows, and what an untrusted notebook keeps (it strips <svg>,
+# <style> and <script> from HTML output). The script swaps the <img> for the inline SVG,
+# so a trusted page gets tooltips and live text.
 _PLAYER_SCRIPT = """<script>
 (function () {
   var player = document.currentScript.previousElementSibling;
@@ -54,22 +57,21 @@ _PLAYER_SCRIPT = """<script>
   var next = player.querySelector(".autograd-next");
   var count = Number(slider.max);
   var current = 0;
-  var table = player.querySelector("script.autograd-frames");
-  var draw;
-  if (table) {
-    draw = tableDrawer(JSON.parse(table.textContent));
-  } else {
-    var frames = player.querySelectorAll(".autograd-frame");
-    draw = function (index) {
-      for (var i = 0; i < frames.length; i++) {
-        frames[i].style.display = i === index ? "" : "none";
-      }
+  var data = JSON.parse(player.querySelector("script.autograd-frames").textContent);
+  var picture = player.querySelector(".autograd-picture");
+  var caption = player.querySelector(".autograd-caption");
+  var draw = data.svgs ? pictureDrawer(data) : tableDrawer(data);
+  function pictureDrawer(data) {
+    // A whole SVG per frame (frames share one layout, so nothing moves).
+    return function (index) {
+      picture.innerHTML = data.svgs[index];
+      caption.textContent = data.captions[index];
     };
   }
   function tableDrawer(data) {
     // One SVG for every frame: only texts, their looks and the highlight change.
-    var svg = player.querySelector(".autograd-stage svg");
-    var caption = player.querySelector(".autograd-caption");
+    picture.innerHTML = data.svg;
+    var svg = picture.querySelector("svg");
     var texts = data.slots.map(function (id) { return svg.querySelector("#" + id); });
     var states = [];
     var state = data.start.slice();
@@ -151,7 +153,7 @@ _PLAYER_STYLE = """<style>
 .autograd-player button { font-size: 1em; margin-right: 0.4em; }
 .autograd-player figure { margin: 0.6em 0; }
 .autograd-player figcaption { margin-bottom: 0.4em; min-height: 2.4em; }
-.autograd-player svg { max-width: 100%; height: auto; }
+.autograd-player svg { max-width: 100%; height: auto; display: block; }
 .autograd-player .autograd-keys { color: #666; font-size: 0.85em; margin-left: 0.6em; }
 </style>"""
 
@@ -197,7 +199,8 @@ def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
     Any view with frames (the computation graph, nn's network diagram) shows them
     through these controls, so every player works alike. Frames should share one layout
     (same size, nodes in the same places), or the picture jumps between steps. Without
-    JavaScript every frame shows, one under the other.
+    JavaScript (or in an untrusted notebook) it shows the last frame as an image and
+    lists every caption.
     """
     if len(svgs) != len(captions):
         raise ValueError(
@@ -206,13 +209,30 @@ def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
         )
     if not svgs:
         raise ValueError("player_fragment needs at least one frame")
-    parts = ['<div class="autograd-player" tabindex="0">', *_controls(len(svgs))]
-    for caption, svg in zip(captions, svgs):
-        parts.append(
-            f'<figure class="autograd-frame"><figcaption>{html.escape(caption)}'
-            f"</figcaption>{_inline_svg(svg)}</figure>"
-        )
-    parts.append("</div>")
+    data = {"svgs": [_inline_svg(svg) for svg in svgs], "captions": list(captions)}
+    return _assemble(len(svgs), svgs[-1], captions, data)
+
+
+def _assemble(count: int, last_svg: str, captions: Sequence[str], data: dict[str, Any]) -> str:
+    """The player's markup: hidden controls, the last frame as an image, the frames as data."""
+    # No "<" at all inside the <script> element, so no text can close or open one.
+    table = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    steps = "".join(f"<li>{html.escape(caption)}</li>" for caption in captions)
+    parts = [
+        '<div class="autograd-player" tabindex="0">',
+        *_controls(count),
+        # Inline margins: an untrusted notebook drops the <style> above but keeps these.
+        '<figure class="autograd-stage" style="margin: 0.6em 0">',
+        f'<figcaption class="autograd-caption">{html.escape(captions[-1])}</figcaption>',
+        '<div class="autograd-picture">',
+        still_image(last_svg, f"the last of {count} steps", "autograd-still"),
+        "</div>",
+        "</figure>",
+        f'<details class="autograd-nojs"><summary>All {count} steps</summary>'
+        f"<ol>{steps}</ol></details>",
+        f'<script type="application/json" class="autograd-frames">{table}</script>',
+        "</div>",
+    ]
     return _PLAYER_STYLE + "\n" + "\n".join(parts) + "\n" + _PLAYER_SCRIPT
 
 
@@ -338,7 +358,12 @@ class Frame:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         try:
-            return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+            svg = self.svg()
+            return {
+                "text/html": fitted_html(svg, f"step {self.index + 1}"),
+                "image/svg+xml": svg,
+                "text/plain": repr(self),
+            }
         except Exception:  # display must never raise
             return {"text/plain": repr(self)}
 
@@ -413,9 +438,10 @@ class StepThrough(Sequence[Frame]):
     # -- static: HTML and SVG files ------------------------------------------------------------
 
     def to_html_fragment(self) -> str:
-        """The player as an HTML fragment: controls, one SVG, the frames as data, a little JS.
+        """The player as an HTML fragment: controls, the frames as data, a little JS.
 
-        Without JavaScript (an untrusted notebook, GitHub) it shows the last step and
+        The frames are one SVG (the layout) and, per frame, the texts that change. Without
+        JavaScript (an untrusted notebook, GitHub) it shows the last step as an image and
         lists every step's caption.
         """
         layout = self._layout()
@@ -431,29 +457,15 @@ class StepThrough(Sequence[Frame]):
             ]
             frames.append({"changes": changes, "lit": self._lit[index]})
         data = {
+            "svg": _inline_svg(layout.svg),
             "slots": layout.slots,
             "looks": list(_LOOKS),
             "start": [list(pair) for pair in states[0]],
             "frames": frames,
             "captions": list(self.captions),
         }
-        # No "<" at all inside the <script> element, so no text can close or open one.
-        table = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        table = table.replace("<", "\\u003c")
-        steps = "".join(f"<li>{html.escape(caption)}</li>" for caption in self.captions)
-        parts = [
-            '<div class="autograd-player" tabindex="0">',
-            *_controls(len(self)),
-            '<figure class="autograd-stage">',
-            f'<figcaption class="autograd-caption">{html.escape(self.captions[last])}</figcaption>',
-            _inline_svg(layout.frame_svg(states[last], [])),
-            "</figure>",
-            f'<details class="autograd-nojs"><summary>All {len(self)} steps</summary>'
-            f"<ol>{steps}</ol></details>",
-            f'<script type="application/json" class="autograd-frames">{table}</script>',
-            "</div>",
-        ]
-        return _PLAYER_STYLE + "\n" + "\n".join(parts) + "\n" + _PLAYER_SCRIPT
+        last_svg = layout.frame_svg(states[last], self._lit[last])
+        return _assemble(len(self), last_svg, self.captions, data)
 
     def to_html(self, title: str = "Backpropagation, step by step") -> str:
         """One self-contained HTML page: inline SVG, Prev/Next buttons, no kernel needed."""

@@ -40,7 +40,7 @@ from nn import (
 )
 from nn.lectures import formulas
 from nn.losses import value_sum
-from nn.names import parameter_names, weight_name
+from nn.names import alpha_name, h_name, input_name, parameter_names, weight_name
 
 ENGINE_RTOL = 1e-9
 ENGINE_ATOL = 1e-12
@@ -280,6 +280,22 @@ def _columns(X: Array) -> list[list[float]]:
     return [[float(x) for x in column] for column in np.asarray(X, dtype=float).T]
 
 
+def _labelled(nodes: list[Value], name: Callable[[int, int], str], layer: int) -> list[Value]:
+    """Label each node of a layer as nn does ("α1[2]", "h1[2]"); a drawing then frames each
+    neuron's α and h together, titled with its name."""
+    for row, node in enumerate(nodes, start=1):
+        node.label = name(layer, row)
+    return nodes
+
+
+def _inputs(column: Sequence[float]) -> list[Value]:
+    """One example's inputs as labelled leaves x1, x2, …, so a drawing shows them as inputs.
+
+    (Plain numbers would become constants: unlabelled boxes, one per use.)
+    """
+    return [Value(x, label=input_name(j)) for j, x in enumerate(column, start=1)]
+
+
 def _mlp_example(
     *,
     sizes: Sequence[int],
@@ -316,7 +332,7 @@ def _mlp_example(
         model, leaves = _mlp(theta, sizes, hidden, output)
         losses = []
         for i, column in enumerate(_columns(X), start=1):
-            out = model(column)
+            out = model(_inputs(column))
             if isinstance(out, Value):
                 out.label = output_label.format(i=i)
             loss = engine_loss(out, i - 1)
@@ -489,9 +505,10 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
         W2_values = _value_matrix(theta, 6, (2, 3), layer=2)
         losses = []
         for i, (x, y) in enumerate(zip(_columns(X), _columns(Y)), start=1):
-            v = [a.sigmoid() for a in _matrix_times(W1_values, x)]
-            f = _matrix_times(W2_values, v)
-            y_hat = [z.sigmoid() for z in f] if sigmoid_output else f
+            alphas = _labelled(_matrix_times(W1_values, _inputs(x)), alpha_name, layer=1)
+            v = _labelled([a.sigmoid() for a in alphas], h_name, layer=1)
+            f = _labelled(_matrix_times(W2_values, v), alpha_name, layer=2)
+            y_hat = _labelled([z.sigmoid() for z in f], h_name, layer=2) if sigmoid_output else f
             loss = squared_error(y_hat, y)
             loss.label = f"L({i})"
             losses.append(loss)

@@ -572,7 +572,7 @@ def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
     texts = svg_texts((out / "neuron.svg").read_text(encoding="utf-8"))
     assert "grad 0.5" in texts  # ∂y/∂w = x·σ′(wx + b) = 2 · σ′(0) = 2 · ¼
     page = (out / "backward.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 1  # one layout for every frame
+    assert page.count("\\u003csvg") == 1  # one layout for every frame, as data
     assert page.count('"lit":') == 6
 
 

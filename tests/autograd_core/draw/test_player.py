@@ -1,5 +1,6 @@
 """step_through: one frame per backward step, and the ways to show them."""
 
+import base64
 import html
 import json
 import math
@@ -13,6 +14,7 @@ from graphs import neuron
 from autograd_core import StepThrough, Value, draw_graph, step_through, topological_order
 from autograd_core.draw import PlayerTooLarge, RenderError
 from autograd_core.draw.drawing import Drawing
+from autograd_core.draw.player import player_fragment
 
 SECH2 = 1.0 / math.cosh(5.0) ** 2  # ∂tanh(u)/∂u at u = w·x + b = −5, by hand
 
@@ -117,17 +119,31 @@ def inline_svgs(page):
     return re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)
 
 
+def frame_table(page):
+    return json.loads(re.search(r'class="autograd-frames">(.*?)</script>', page, re.S)[1])
+
+
+def still_svgs(page):
+    """The SVG texts of the page's <img> data URLs: what shows without scripts."""
+    return [
+        base64.b64decode(data).decode("utf-8")
+        for data in re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"', page)
+    ]
+
+
 def test_save_html_writes_one_self_contained_page(tmp_path):
     x = Value(2.0, label='</figcaption><script>alert("x")</script>')
     y = (x * 3.0).relu()
     frames = step_through(y)
     page = frames.save_html(tmp_path / "steps.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    svgs = inline_svgs(page)
-    assert len(svgs) == 1 and len(frames) == 4  # one picture; frames are data
-    ET.fromstring(svgs[0])  # well-formed SVG
-    table = json.loads(re.search(r'class="autograd-frames">(.*?)</script>', page, re.S)[1])
-    assert len(table["frames"]) == len(table["captions"]) == 4
+    # No inline SVG in the markup: one layout travels as data, the last step as an image.
+    assert inline_svgs(page) == []
+    table = frame_table(page)
+    assert len(table["frames"]) == len(table["captions"]) == len(frames) == 4
+    ET.fromstring(table["svg"])  # well-formed SVG, one for every frame
+    (still,) = still_svgs(page)
+    assert still == frames[-1].svg()
     # Scripts: the player's, the page's keyboard hook and the frame table; the label is text.
     assert page.count("<script") == 3
     assert "&lt;/figcaption&gt;&lt;script&gt;" in page
@@ -206,8 +222,10 @@ def test_without_javascript_the_player_shows_the_last_step():
     *_, y = neuron()
     frames = step_through(y)
     fragment = frames.to_html_fragment()
-    # The SVG in the markup is the last frame: every gradient known, as backward leaves it.
-    (svg,) = inline_svgs(fragment)
+    # The image in the markup is the last frame: every gradient known, as backward leaves it.
+    # An untrusted notebook strips <svg> and <script> from HTML but keeps <img> data URLs.
+    assert inline_svgs(fragment) == []
+    (svg,) = still_svgs(fragment)
     assert "not yet computed" not in svg
     assert f"grad {2.0 * SECH2:.4g}" in svg
     assert html.escape(frames.captions[-1]) in fragment
@@ -229,7 +247,8 @@ def test_save_svgs_writes_one_file_per_step(tmp_path):
 def test_display_is_the_html_player():
     *_, y = neuron()
     bundle = step_through(y)._repr_mimebundle_()
-    assert bundle["text/html"].count("<svg") == 1
+    assert bundle["text/html"].count("<svg") == 0  # the layout is data; the script draws it
+    assert len(still_svgs(bundle["text/html"])) == 1
     assert bundle["text/html"].count('"lit":') == 6
     assert "ipywidgets" not in bundle["text/html"]
     assert bundle["text/plain"] == "<StepThrough of 6 backward steps>"
@@ -281,3 +300,29 @@ def test_a_label_of_several_lines_keeps_its_lines_while_the_gradient_changes():
         "received so far 3",  # ∂(3x)/∂x = 3, passed on by the product
     ]
     assert svg_text_of(svgs[-1], x_id) == ["first line", "second line", "data 2", "grad 3", ""]
+
+
+def test_a_frame_displays_as_an_image_that_fits_the_width():
+    *_, y = neuron()
+    frame = step_through(y)[2]
+    bundle = frame._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == frame.svg()
+    scaled, full = still_svgs(bundle["text/html"])
+    assert scaled == full == frame.svg()
+    assert "max-width: 100%" in bundle["text/html"]
+    assert "<svg" not in bundle["text/html"] and "<script" not in bundle["text/html"]
+
+
+def test_player_fragment_carries_every_frame_as_data_and_shows_the_last():
+    svgs = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt"><text>{n}</text></svg>'
+        for n in ("one", "two", "three")
+    ]
+    fragment = player_fragment(svgs, ["first", "second", "third </script>"])
+    assert inline_svgs(fragment) == []
+    table = frame_table(fragment)
+    assert table["svgs"] == svgs
+    assert table["captions"][2] == "third </script>"
+    assert still_svgs(fragment) == [svgs[2]]
+    assert '<figcaption class="autograd-caption">third &lt;/script&gt;</figcaption>' in fragment
+    assert fragment.count("<script") == 2  # the frame table and the player

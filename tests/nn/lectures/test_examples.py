@@ -136,3 +136,37 @@ def test_lecture_symbols():
     assert W.lecture_symbol("W2[1,3]", "002-nobias") == "(W₂)₁,₃"
     assert W.lecture_symbol("b1[2]", "004") == "b(1)₂"
     assert W.lecture_symbol("x", "") == "x"
+
+
+@pytest.mark.parametrize(
+    ("key", "columns"),
+    [
+        # The inputs written in each example's description, example by example.
+        ("002-sigmoid-output", [(1.0, 0.5), (-0.5, 2.0)]),
+        ("002-binary-cross-entropy", [(0.5, 1.5), (-1.0, 0.25), (2.0, -0.5)]),
+        ("001-two-step", [(1.0, -2.0)]),
+    ],
+)
+def test_inputs_are_labelled_and_drawn_as_inputs_grouped_per_example(key, columns):
+    """Lecture 002's graphs drew their inputs as unlabelled constants; now each example's
+    inputs are Values x1, x2, … that draw as inputs inside that example's frame."""
+    from autograd_core import draw_graph, topological_order
+
+    example = next(e for e in EXAMPLES if e.key == key)
+    root, parameters = example.engine_graph(example.theta.copy())
+    held = set(parameters)
+    inputs = [
+        node
+        for node in topological_order(root)
+        if not node.inputs and node not in held and node.label.startswith("x")
+    ]
+    found = sorted((node.label, node.data) for node in inputs)
+    wanted = sorted((f"x{j}", x) for column in columns for j, x in enumerate(column, start=1))
+    assert found == wanted
+    source = draw_graph(root, parameters=parameters).source
+    assert source.count('class="input"') == len(wanted)
+    if len(columns) > 1:
+        for number in range(1, len(columns) + 1):
+            assert f'label="example {number}"' in source
+    # Each hidden neuron's α and h framed and titled with its name, once per example.
+    assert source.count("label=<neuron h1[1]>") == len(columns)

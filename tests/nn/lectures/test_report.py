@@ -74,6 +74,7 @@ def test_writes_one_svg_per_example(first_run):
         text = path.read_text(encoding="utf-8")
         assert "<svg" in text
         assert "W1[1,1]" in text or path.name == "002-square-chain.svg"
+        assert 'class="node legend"' in text  # the key of the roles' colours
 
 
 def test_output_is_deterministic(first_run, tmp_path, capsys):
