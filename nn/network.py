@@ -32,7 +32,7 @@ import numpy as np
 
 from autograd_core import Value, affine
 from autograd_core.draw.drawing import fitted_html
-from autograd_core.draw.player import player_fragment, player_page
+from autograd_core.draw.player import HtmlPlayer, player_fragment
 from autograd_core.draw.render import write_atomically
 from nn.activations import TABLE
 from nn.module import MLP
@@ -1113,7 +1113,7 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
     return frames
 
 
-class NetworkStepThrough:
+class NetworkStepThrough(HtmlPlayer):
     """Frames of one example's forward and backward pass on the network diagram.
 
     ``frames`` are SVG texts with one layout (nothing moves between frames), ``captions``
@@ -1130,6 +1130,8 @@ class NetworkStepThrough:
         self.neurons = net.neurons
         self.edges = net.edges
 
+    TITLE = "Backpropagation through the network, layer by layer"
+
     def __len__(self) -> int:
         return len(self.frames)
 
@@ -1139,23 +1141,6 @@ class NetworkStepThrough:
 
     def to_html_fragment(self) -> str:
         return player_fragment(self.frames, self.captions)
-
-    def to_html(self, title: str = "Backpropagation through the network, layer by layer") -> str:
-        return player_page(self.to_html_fragment(), title)
-
-    def save_html(self, path: str | os.PathLike[str], title: str | None = None) -> Path:
-        """Write :meth:`to_html` to ``path`` (whole or not at all); return the path."""
-        path = Path(path)
-        page = self.to_html() if title is None else self.to_html(title)
-        write_atomically(path, page.encode("utf-8"))
-        return path
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """The HTML player; never raises."""
-        try:
-            return {"text/html": self.to_html_fragment(), "text/plain": repr(self)}
-        except Exception as error:  # display must never raise
-            return {"text/plain": f"<NetworkStepThrough: cannot display ({error})>"}
 
 
 def _frame_show(view: _View) -> str:

@@ -372,7 +372,41 @@ class PlayerTooLarge(RenderError, ValueError):
     """step_through refused a graph: too many nodes for a player (see max_frames)."""
 
 
-class StepThrough(Sequence[Frame]):
+class HtmlPlayer:
+    """What every player shares: a page, a file and a notebook display from its fragment.
+
+    A player defines ``to_html_fragment()``, ``captions`` and ``TITLE``.
+    """
+
+    TITLE = "Backpropagation, step by step"
+    captions: Sequence[str]
+
+    def to_html_fragment(self) -> str:
+        raise NotImplementedError
+
+    def to_html(self, title: str | None = None) -> str:
+        """One self-contained HTML page: inline SVG, Prev/Next buttons, no kernel needed."""
+        return player_page(self.to_html_fragment(), self.TITLE if title is None else title)
+
+    def save_html(self, path: str | os.PathLike[str], title: str | None = None) -> Path:
+        """Write :meth:`to_html` to ``path`` (written whole or not at all); return the path."""
+        path = Path(path)
+        write_atomically(path, self.to_html(title).encode("utf-8"))
+        return path
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """The HTML player; where it cannot be made, the captions and why. Never raises."""
+        try:
+            return {"text/html": self.to_html_fragment(), "text/plain": repr(self)}
+        except Exception as error:  # display must never raise
+            try:
+                text = "\n".join([f"{self!r}: cannot render the frames ({error})", *self.captions])
+            except Exception:
+                text = f"<{type(self).__name__}>"
+            return {"text/plain": text}
+
+
+class StepThrough(HtmlPlayer, Sequence[Frame]):
     """The frames of one backward pass, one per node, all in one layout.
 
     Frame ``i`` is the graph just after the ``i``-th node in reverse topological order
@@ -467,17 +501,6 @@ class StepThrough(Sequence[Frame]):
         last_svg = layout.frame_svg(states[last], self._lit[last])
         return _assemble(len(self), last_svg, self.captions, data)
 
-    def to_html(self, title: str = "Backpropagation, step by step") -> str:
-        """One self-contained HTML page: inline SVG, Prev/Next buttons, no kernel needed."""
-        return player_page(self.to_html_fragment(), title)
-
-    def save_html(self, path: str | os.PathLike[str], title: str | None = None) -> Path:
-        """Write :meth:`to_html` to ``path`` (written whole or not at all); return the path."""
-        path = Path(path)
-        page = self.to_html() if title is None else self.to_html(title)
-        write_atomically(path, page.encode("utf-8"))
-        return path
-
     def save_svgs(self, directory: str | os.PathLike[str], prefix: str = "step") -> list[Path]:
         """Write one SVG per step, ``step_001.svg`` onward, into ``directory``; return them."""
         directory = Path(directory)
@@ -522,17 +545,6 @@ class StepThrough(Sequence[Frame]):
             "<svg ", '<svg style="max-width: 100%; height: auto" ', 1
         )
         return f"<p>{caption}</p>{svg}"
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """The HTML player; where frames cannot be rendered, the captions and why. Never raises."""
-        try:
-            return {"text/html": self.to_html_fragment(), "text/plain": repr(self)}
-        except Exception as error:  # display must never raise
-            try:
-                text = "\n".join([f"{self!r}: cannot render the frames ({error})", *self.captions])
-            except Exception:
-                text = "<StepThrough>"
-            return {"text/plain": text}
 
 
 def _widest(rows_per_frame: Iterable[list[Row]]) -> list[Row]:
