@@ -159,6 +159,10 @@ output:
   that out. A number beyond the float range reads as IEEE 754 does
   (--set x=1e400 is inf), with a note. An error is one line, exit status 2.
 
+numbers:
+  In EXPR and in --set alike, numbers are decimal, as Python writes them, in
+  ASCII digits: 2, -0.5, 1e-3, 1_000, and inf and nan (not 0x10, not 010).
+
 EXPR may start with a minus ('-x*y'): any argument that starts with '-' and is
 not one of the options above is EXPR. The argument after '--' is EXPR whatever
 it looks like (graph -- '--x' --set x=1)."""

@@ -325,7 +325,6 @@ def _is_variable(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id not in SPECIAL_NUMBERS
 
 
-
 def _range_note(name: str, number: str, value: float) -> str | None:
     """A note when a decimal number does not fit a float: 1e400 becomes inf, 1e-400 zero."""
     spelled = number.strip().replace("_", "")
