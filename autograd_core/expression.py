@@ -149,7 +149,7 @@ class _Source:
     def __init__(self, typed: str) -> None:
         self.text = typed.strip()
         lead = typed[: len(typed) - len(typed.lstrip())]
-        # Leading blanks (as in ' -x*y', which the help suggests) shift the columns that a
+        # Leading blanks (as in ' -x*y', the old way to pass a leading minus) shift the columns a
         # user counts in what they typed; after a leading newline, lines are counted instead.
         self.shift = 0 if "\n" in lead else len(lead)
 
