@@ -213,7 +213,7 @@ def arrange_graph_arguments(arguments: Sequence[str]) -> list[str]:
             long_option = _long_option(token)
             if long_option in GRAPH_VALUE_OPTIONS and "=" not in token:
                 value_option = long_option
-            elif long_option is not None or token.partition("=")[0] in _LONG_OPTIONS:
+            elif long_option is not None:
                 options.append(token)  # a flag, or --name=value
                 continue
             else:
