@@ -163,8 +163,9 @@ numbers:
   In EXPR and in --set alike, numbers are decimal, as Python writes them, in
   ASCII digits: 2, -0.5, 1e-3, 1_000, and inf and nan (not 0x10, not 010).
 
-EXPR may start with a minus ('-x*y'): any argument that starts with '-' and is
-not one of the options above is EXPR. The argument after '--' is EXPR whatever
+EXPR may start with a minus ('-x*y'): an argument that starts with '-' and is
+not one of the options above is EXPR, unless it looks like a long option
+(--name), which is refused as unknown. The argument after '--' is EXPR whatever
 it looks like (graph -- '--x' --set x=1)."""
 
 #: graph's options that take a value, and those that take none (argparse also accepts any
