@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import stat
 import sys
 import textwrap
@@ -110,6 +111,8 @@ def _main(argv: list[str]) -> int:
             sys.stderr.write(parser.format_help())
         return 2
     try:
+        if argv[0] == "graph":
+            argv = ["graph", *arrange_graph_arguments(argv[1:])]
         args = parser.parse_args(argv)
         return args.run(args)
     except UsageError as error:
@@ -156,8 +159,93 @@ output:
   that out. A number beyond the float range reads as IEEE 754 does
   (--set x=1e400 is inf), with a note. An error is one line, exit status 2.
 
-An EXPR that starts with '-' needs a space first (' -x*y'), or put it last,
-after '--'."""
+numbers:
+  In EXPR and in --set alike, numbers are decimal, as Python writes them, in
+  ASCII digits: 2, -0.5, 1e-3, 1_000, and inf and nan (not 0x10, not 010).
+
+EXPR may start with a minus ('-x*y'): an argument that starts with '-' and is
+not one of the options above is EXPR, unless it looks like a long option
+(--name), which is refused as unknown. The argument after '--' is EXPR whatever
+it looks like (graph -- '--x' --set x=1)."""
+
+#: graph's options that take a value, and those that take none (argparse also accepts any
+#: unambiguous prefix of a long one, such as --out).
+GRAPH_VALUE_OPTIONS = ("-o", "--output", "--set", "--rankdir")
+GRAPH_FLAGS = ("--no-grad", "--derivatives", "-q", "--quiet", "-h", "--help")
+_LONG_OPTIONS = [name for name in GRAPH_VALUE_OPTIONS + GRAPH_FLAGS if name.startswith("--")]
+_LOOKS_LIKE_A_LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9_-]*(=.*)?", re.DOTALL)
+
+
+def _long_option(token: str) -> str | None:
+    """The long option that ``token`` (``--name`` or ``--name=value``) names, if exactly one."""
+    name = token.partition("=")[0]
+    if name in _LONG_OPTIONS:
+        return name
+    matches = [option for option in _LONG_OPTIONS if option.startswith(name)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def arrange_graph_arguments(arguments: Sequence[str]) -> list[str]:
+    """graph's arguments with EXPR moved last, after ``--``, so argparse takes it as EXPR.
+
+    argparse reads every argument that starts with '-' as an option, so on its own it
+    cannot take EXPR '-x' before or between the options. Here an argument is an option
+    only when it is one of graph's (``GRAPH_VALUE_OPTIONS``, ``GRAPH_FLAGS``, an
+    unambiguous prefix of a long one, ``--name=value``, ``-oFILE``), or looks like a long
+    option (``--bogus``: refused as unrecognised, with UsageError); the value after -o, --set
+    or --rankdir is that option's, whatever it looks like; the argument after ``--`` is EXPR
+    whatever it looks like; every other argument, '-x*y' included, is EXPR.
+    """
+    options: list[str] = []
+    expressions: list[str] = []
+    index = 0
+    while index < len(arguments):
+        token = arguments[index]
+        index += 1
+        if token == "--":
+            if index < len(arguments):
+                expressions.append(arguments[index])
+                index += 1
+            continue
+        value_option = None
+        if token in GRAPH_VALUE_OPTIONS:
+            value_option = token
+        elif token.startswith("--") and _LOOKS_LIKE_A_LONG_OPTION.fullmatch(token):
+            long_option = _long_option(token)
+            if long_option in GRAPH_VALUE_OPTIONS and "=" not in token:
+                value_option = long_option
+            elif long_option is not None:
+                options.append(token)  # a flag, or --name=value
+                continue
+            else:
+                raise UsageError(
+                    f"unrecognized option {quoted(token, 40)}; graph's options "
+                    f"are {', '.join(_LONG_OPTIONS)}; an EXPR that starts with '--' goes "
+                    "after '--', as in: graph -- '--x' --set x=1"
+                )
+        elif token in GRAPH_FLAGS or _is_attached_output(token):
+            options.append(token)
+            continue
+        else:
+            expressions.append(token)
+            continue
+        if index < len(arguments) and arguments[index] not in GRAPH_VALUE_OPTIONS + GRAPH_FLAGS:
+            # `--set=VALUE` form, so that argparse keeps a value such as '-1.svg' as it is.
+            canonical = "--output" if value_option == "-o" else value_option
+            options.append(f"{canonical}={arguments[index]}")
+            index += 1
+        else:
+            options.append(token)  # no value: argparse says "expected one argument"
+    return [*options, "--", *expressions] if expressions else options
+
+
+def _is_attached_output(token: str) -> bool:
+    """``-oFILE``: -o with its file attached, told from EXPR ('-o*2') by FILE's suffix.
+
+    A suffix of letters (``.svg``) would be attribute access in EXPR, which EXPR refuses.
+    """
+    suffix = Path(token[2:]).suffix
+    return token.startswith("-o") and len(suffix) > 1 and suffix[1:].isalpha()
 
 
 def add_graph_command(commands: Any) -> None:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from autograd_core.value import Value
 
 FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "log")
+#: Names that are numbers, in EXPR and in --set alike (as Python's repr writes them).
+SPECIAL_NUMBERS = {"inf": math.inf, "nan": math.nan}
 ALLOWED = "numbers, names, + - * / **, unary minus, parentheses and the calls " + ", ".join(
     f"{name}(...)" for name in FUNCTIONS
 )
@@ -64,6 +66,30 @@ _DESCRIPTIONS = {
     ast.Yield: "yield",
     ast.YieldFrom: "yield",
 }
+
+
+# One number grammar for EXPR and --set: Python's decimal literals (integer, point and
+# exponent forms, digits grouped by single underscores), ASCII digits only, or inf or nan.
+# float() alone would also take other digits (Arabic-Indic, fullwidth) and "Infinity", and
+# Python's parser alone would take 0x10, 0o17 and 0b1: each side refuses what the other would.
+_DIGITS = r"[0-9](?:_?[0-9])*"
+_POINT = rf"(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.)"
+_DECIMAL = re.compile(
+    rf"[1-9](?:_?[0-9])*|0+(?:_?0)*|{_POINT}|(?:{_DIGITS}|{_POINT})[eE][+-]?{_DIGITS}",
+    re.ASCII,
+)
+_SIGNED = re.compile(rf"[+-]?(?:{_DECIMAL.pattern}|inf|nan)", re.ASCII)
+NUMBERS = "decimal numbers such as 2, -0.5, 1e-3 or 1_000, inf and nan"
+
+
+def read_number(text: str) -> float | None:
+    """``text`` (an optional sign, then a number of the one grammar) as a float, else None.
+
+    ``"1e400"`` reads as IEEE 754 does, ``inf``.
+    """
+    if not _SIGNED.fullmatch(text):
+        return None
+    return float(text)
 
 
 class ExpressionError(ValueError):
@@ -123,7 +149,7 @@ class _Source:
     def __init__(self, typed: str) -> None:
         self.text = typed.strip()
         lead = typed[: len(typed) - len(typed.lstrip())]
-        # Leading blanks (as in ' -x*y', which the help suggests) shift the columns that a
+        # Leading blanks (as in ' -x*y', the old way to pass a leading minus) shift the columns a
         # user counts in what they typed; after a leading newline, lines are counted instead.
         self.shift = 0 if "\n" in lead else len(lead)
 
@@ -166,6 +192,11 @@ def parse(text: str) -> ast.Expression:
             where = f" at line {error.lineno}, column {error.offset}"
         else:
             where = f" at column {error.offset + source.shift}"
+        if error.msg.startswith("leading zeros"):  # Python's message points to 0o, refused here
+            raise ExpressionError(
+                f"EXPR may not use a decimal integer with leading zeros{where}; "
+                f"numbers are {NUMBERS}"
+            ) from None
         raise ExpressionError(
             f"EXPR is not a valid expression{where}: {printable(_one_line(error.msg))}"
         ) from None
@@ -198,6 +229,12 @@ def _check(tree: ast.Expression, source: _Source) -> None:
             if type(node.value) not in (int, float):
                 what = f"the {type(node.value).__name__} literal {quoted(repr(node.value), 40)}"
                 raise _refuse(source, node, what)
+            written = ast.get_source_segment(source.text, node) or ""
+            if not _DECIMAL.fullmatch(written):  # 0x10, 0o17, 0b1
+                raise ExpressionError(
+                    f"EXPR may not use the number {quoted(written, 40)}{source.where(node)}; "
+                    f"numbers are {NUMBERS}"
+                )
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS and id(node) not in called:
                 what = f"the function {node.id!r} without a call (write {node.id}(x))"
@@ -268,7 +305,7 @@ def _check_call(source: _Source, node: ast.Call) -> None:
 
 def _check_constant_exponent(source: _Source, node: ast.AST) -> None:
     for part in ast.walk(node):
-        if isinstance(part, (ast.Name, ast.Call)):
+        if isinstance(part, ast.Call) or _is_variable(part):
             raise ExpressionError(
                 f"the exponent of ** must be a number{source.where(node)}, as in "
                 "x**2 or x**(-0.5); for a variable exponent p write exp(p*log(x))"
@@ -278,20 +315,20 @@ def _check_constant_exponent(source: _Source, node: ast.AST) -> None:
 def names(tree: ast.Expression) -> list[str]:
     """The variable names in a checked tree, in order of first appearance in the text."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    variables = [
-        node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called
-    ]
+    variables = [node for node in ast.walk(tree) if _is_variable(node) and id(node) not in called]
     variables.sort(key=lambda node: (node.lineno, node.col_offset))
     return list(dict.fromkeys(node.id for node in variables))
 
 
-_SPELLS_INFINITY = re.compile(r"[+-]?(inf|infinity)", re.IGNORECASE)
+def _is_variable(node: ast.AST) -> bool:
+    """A name that is not one of the named numbers inf and nan."""
+    return isinstance(node, ast.Name) and node.id not in SPECIAL_NUMBERS
 
 
 def _range_note(name: str, number: str, value: float) -> str | None:
     """A note when a decimal number does not fit a float: 1e400 becomes inf, 1e-400 zero."""
     spelled = number.strip().replace("_", "")
-    if math.isinf(value) and not _SPELLS_INFINITY.fullmatch(spelled):
+    if math.isinf(value) and spelled.lstrip("+-") != "inf":
         return (
             f"--set {name}={quoted(number.strip())} is beyond the float range "
             f"(largest about 1.8e308), so {name} = {value}"
@@ -324,14 +361,17 @@ def parse_assignments(
             raise ExpressionError(f"--set {shown}: {quoted(repr(name), 40)} is not a name")
         if name in FUNCTIONS:
             raise ExpressionError(f"--set {shown}: {name!r} is a function, not a variable")
+        if name in SPECIAL_NUMBERS:
+            raise ExpressionError(f"--set {shown}: {name!r} is a number, not a variable")
         if name in values:
             raise ExpressionError(f"--set {name} is given more than once")
-        try:
-            values[name] = float(number)
-        except ValueError:
+        value = read_number(number.strip())
+        if value is None:
             raise ExpressionError(
-                f"--set {shown}: {quoted(repr(number.strip()), 40)} is not a number"
-            ) from None
+                f"--set {shown}: {quoted(repr(number.strip()), 40)} is not a number; "
+                f"accepted: {NUMBERS}"
+            )
+        values[name] = value
         note = _range_note(name, number, values[name])
         if note is not None and notes is not None:
             notes.append(note)
@@ -385,11 +425,17 @@ def _operands(node: ast.AST) -> list[ast.AST]:
     return []
 
 
+def _is_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) or (
+        isinstance(node, ast.Name) and node.id in SPECIAL_NUMBERS
+    )
+
+
 def _is_number(node: ast.AST) -> bool:
-    """A literal, or a signed literal such as -2 (drawn as one leaf, not a negation)."""
+    """A literal (inf and nan included), or a signed one such as -2 (one leaf, no negation)."""
     if isinstance(node, ast.UnaryOp):
-        return isinstance(node.operand, ast.Constant)
-    return isinstance(node, ast.Constant)
+        return _is_literal(node.operand)
+    return _is_literal(node)
 
 
 def _evaluate(root: ast.AST, leaves: Mapping[str, Value], text: str) -> Value:
@@ -409,7 +455,11 @@ def _evaluate(root: ast.AST, leaves: Mapping[str, Value], text: str) -> Value:
 
 def _apply(node: ast.AST, operands: list[Value], leaves: Mapping[str, Value], text: str) -> Value:
     if _is_number(node):
-        number = _constant(node.operand.value if isinstance(node, ast.UnaryOp) else node.value)
+        literal = node.operand if isinstance(node, ast.UnaryOp) else node
+        if isinstance(literal, ast.Name):
+            number = SPECIAL_NUMBERS[literal.id]
+        else:
+            number = _constant(literal.value)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             number = -number
         return Value(number, label=ast.get_source_segment(text, node) or repr(number))

@@ -48,8 +48,16 @@ def add_command(commands: Any) -> None:
         "--out",
         metavar="DIR",
         default="out",
+        type=_directory,
         help="directory for the computation graphs (default: out)",
     )
+
+
+def _directory(text: str) -> str:
+    # An empty DIR would silently mean the current directory.
+    if not text:
+        raise argparse.ArgumentTypeError("DIR is empty; give a directory (. for this one)")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:

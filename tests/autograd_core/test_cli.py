@@ -269,6 +269,125 @@ def test_there_is_no_demo_command():
     assert run_cli("demo", text=True).returncode == 2
 
 
+# -- EXPR that starts with a minus --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "value", "gradients"),
+    [
+        # d(−x)/dx = −1
+        (["-x", "--set", "x=1"], -1.0, {"x": -1.0}),
+        (["--", "-x", "--set", "x=1"], -1.0, {"x": -1.0}),
+        (["--set", "x=1", "--", "-x"], -1.0, {"x": -1.0}),
+        (["--set", "x=1", "-x", "--rankdir", "TB"], -1.0, {"x": -1.0}),
+        # d(−xy)/dx = −y, d(−xy)/dy = −x
+        (["-x*y", "--set", "x=1", "--set", "y=2"], -2.0, {"x": -2.0, "y": -1.0}),
+        # −h·w with h, the lectures' hidden activation: -h is EXPR, not -h for help
+        (["-h*w", "--set", "h=2", "--set", "w=3"], -6.0, {"h": -3.0, "w": -2.0}),
+        # −x² is −(x²): d/dx = −2x
+        (["-x**2", "--set", "x=3"], -9.0, {"x": -6.0}),
+        # a value of --set that starts with a minus stays the value
+        (["-x", "--set", "x=-4"], 4.0, {"x": -1.0}),
+        # after '--', even what looks like a long option is EXPR: −(−x) = x
+        (["--", "--x", "--set", "x=5"], 5.0, {"x": 1.0}),
+    ],
+)
+def test_an_expr_that_starts_with_a_minus(arguments, value, gradients, capsys):
+    assert main(["graph", *arguments]) == 0
+    captured = capsys.readouterr()
+    ET.fromstring(captured.out)
+    first = captured.err.splitlines()[0]
+    assert float(first.rpartition(" = ")[2]) == value
+    assert gradient_report(captured.err) == gradients
+
+
+def test_an_expr_that_starts_with_a_minus_with_a_file(tmp_path, capsys):
+    out = tmp_path / "g.dot"
+    assert main(["graph", "-x", "--set", "x=2", "-o", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == f"wrote {out}"
+    assert leaf_rows(out.read_text(encoding="utf-8"))["x"] == ["data 2", "grad -1"]
+    out.unlink()
+    assert main(["graph", "-x", "--set", "x=2", f"-o{out}", "--output", str(out)]) == 0
+    assert out.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--bogus", "x", "--set", "x=1"], "unrecognized option --bogus"),
+        (["x", "--set", "x=1", "--no_grad"], "unrecognized option --no_grad"),
+        (["--x", "--set", "x=1"], "goes after '--'"),
+        (["-x", "-y", "--set", "x=1"], "unrecognized arguments: -y"),
+        (["x", "--set"], "--set: expected one argument"),
+        (["x", "--set", "x=1", "-o"], "expected one argument"),
+    ],
+)
+def test_an_unknown_option_is_still_one_line(arguments, message, tmp_path, capsys):
+    error = one_line_error(main(["graph", *arguments]), capsys.readouterr())
+    assert message in error
+
+
+def test_graph_help_says_an_expr_may_start_with_a_minus(capsys):
+    assert main(["graph", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "EXPR may start with a minus ('-x*y')" in text
+    assert "needs a space first" not in text
+
+
+# -- one number grammar for EXPR and --set ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("0x10", None),
+        ("\u0663", None),  # ARABIC-INDIC DIGIT THREE: float() alone reads it as 3
+        ("\uff13", None),  # FULLWIDTH DIGIT THREE
+        ("010", None),
+        ("Infinity", None),
+        ("1_000", 1000.0),
+        ("2.5e-1", 0.25),
+        ("inf", math.inf),
+        ("nan", math.nan),
+    ],
+)
+def test_expr_and_set_accept_the_same_numbers(number, expected, capsys):
+    in_set = main(["graph", "x", "--set", f"x={number}"])
+    err_set = capsys.readouterr().err
+    in_expr = main(["graph", f"x*{number}", "--set", "x=1"])
+    err_expr = capsys.readouterr().err
+    if expected is None:
+        assert (in_set, in_expr) == (2, 2), (err_set, err_expr)
+        assert err_set.count("\n") == 1 and err_expr.count("\n") == 1
+        return
+    assert (in_set, in_expr) == (0, 0), (err_set, err_expr)
+    for err in (err_set, err_expr):  # x, and x·number at x = 1: both the number itself
+        value = float(err.splitlines()[0].rpartition(" = ")[2])
+        assert value == expected or (math.isnan(value) and math.isnan(expected))
+
+
+def test_inf_and_nan_are_numbers_not_names(capsys):
+    error = one_line_error(main(["graph", "x", "--set", "inf=2"]), capsys.readouterr())
+    assert "'inf' is a number, not a variable" in error
+    # d(x·inf)/dx = inf; d(x + nan)/dx = 1, and the value is nan
+    assert main(["graph", "x*inf", "--set", "x=2"]) == 0
+    assert gradient_report(capsys.readouterr().err) == {"x": math.inf}
+    assert main(["graph", "x + nan", "--set", "x=2"]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == "x + nan = nan"
+    assert gradient_report(err) == {"x": 1.0}
+
+
+# -- lectures --out ------------------------------------------------------------------------
+
+
+def test_lectures_with_an_empty_out_is_one_line_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)  # where an empty DIR would write
+    error = one_line_error(main(["lectures", "--out", ""]), capsys.readouterr())
+    assert "--out" in error and "empty" in error
+    assert os.listdir(tmp_path) == []
+
+
 # -- 12: paths that cannot be written -------------------------------------------------------
 
 
@@ -328,6 +447,36 @@ def test_directories_without_permission_as_a_user(tmp_path):
     finally:
         closed.chmod(0o755)
         read_only.chmod(0o755)
+
+
+@pytest.mark.parametrize("refused", ["creating the temporary file", "replacing the user's file"])
+def test_a_read_only_directory_as_root_too(refused, monkeypatch, tmp_path, capsys):
+    # Root writes into a chmod-555 directory, so the test above is skipped where CI runs as
+    # root. Here the system calls refuse, as they do for a user in `read-only`: either at
+    # the creation of the temporary file beside the target, or at its rename onto the
+    # target (then the temporary file exists and must be removed).
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    out = read_only / "g.svg"
+    real_open, real_replace = os.open, os.replace
+
+    def open_refusing(path, flags, *args, **kwargs):
+        if refused.startswith("creating") and Path(path).parent == read_only:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def replace_refusing(source, target, *args, **kwargs):
+        if refused.startswith("replacing") and Path(target) == out:
+            assert Path(source).exists()  # the drawing was written, beside the target
+            raise PermissionError(13, "Permission denied", str(source))
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(autograd_core.draw.render.os, "open", open_refusing)
+    monkeypatch.setattr(autograd_core.draw.render.os, "replace", replace_refusing)
+    error = one_line_error(main([*NEURON, "-o", str(out)]), capsys.readouterr())
+    assert f"-o {out}: cannot write the file (Permission denied)" in error
+    assert ".ag-" not in error and ".tmp" not in error
+    assert os.listdir(read_only) == []  # nothing half-written, no temporary file left
 
 
 def test_a_failed_write_names_the_users_path_not_the_temporary_file(monkeypatch, tmp_path, capsys):

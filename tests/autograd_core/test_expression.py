@@ -266,3 +266,68 @@ def test_build_with_inputs_returns_the_named_leaves_in_order_of_appearance():
     root.backward()
     # ∂(2b + wx)/∂b = 2, ∂/∂w = x, ∂/∂x = w
     assert [leaf.grad for leaf in inputs.values()] == [2.0, 2.0, 3.0]
+
+
+REFUSED = None
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("2", 2.0),
+        ("-0.5", -0.5),
+        ("+3", 3.0),
+        ("1e-3", 0.001),
+        ("1E3", 1000.0),
+        (".5", 0.5),
+        ("5.", 5.0),
+        ("1_000", 1000.0),
+        ("0_0", 0.0),
+        ("1e400", math.inf),
+        ("inf", math.inf),
+        ("-inf", -math.inf),
+        ("nan", math.nan),
+        ("0x10", REFUSED),
+        ("0o17", REFUSED),
+        ("0b1", REFUSED),
+        ("010", REFUSED),
+        ("1__0", REFUSED),
+        ("1_", REFUSED),
+        ("1e", REFUSED),
+        ("1j", REFUSED),
+        ("\u0663", REFUSED),  # ARABIC-INDIC DIGIT THREE, which float() alone reads as 3
+        ("\uff13", REFUSED),  # FULLWIDTH DIGIT THREE, likewise
+        ("Infinity", REFUSED),
+        ("NaN", REFUSED),
+    ],
+)
+def test_expr_and_set_read_numbers_alike(number, expected):
+    # The one grammar: decimal literals as Python writes them, ASCII digits, inf and nan.
+    try:
+        from_set = parse_assignments([f"x={number}"])["x"]
+    except ExpressionError:
+        from_set = REFUSED
+    try:
+        from_expr = build(number, {}).data
+    except ExpressionError:
+        from_expr = REFUSED
+    if expected is not REFUSED and math.isnan(expected):
+        assert math.isnan(from_set) and math.isnan(from_expr)
+    else:
+        assert from_set == from_expr == expected
+
+
+def test_inf_and_nan_are_numbers_in_expr_and_not_names():
+    assert names(parse("x*inf + nan")) == ["x"]
+    with pytest.raises(ExpressionError, match="'nan' is a number, not a variable"):
+        parse_assignments(["nan=1"])
+    f = build("-inf + x", {"x": 1.0})
+    leaves = sorted(node.label for node in topological_order(f) if not node.inputs)
+    assert leaves == ["-inf", "x"]  # one signed leaf, as -2 is
+
+
+def test_a_bad_number_in_set_says_what_is_accepted():
+    with pytest.raises(ExpressionError, match=r"'0x10' is not a number; accepted: decimal"):
+        parse_assignments(["x=0x10"])
+    with pytest.raises(ExpressionError, match=r"the number 0x10 \(column 3\); numbers are"):
+        build("x*0x10", {"x": 1.0})
