@@ -236,7 +236,7 @@ def test_edges_encode_sign_by_colour_and_size_by_width():
     lines = {
         element.find(f"{SVG}title").text.split(" = ")[0]: element
         for element, _ in titled(view.svg())
-        if element.tag == f"{SVG}line"
+        if element.tag == f"{SVG}polyline"
     }
     assert lines["W1[1,1]"].get("stroke") != lines["W1[1,2]"].get("stroke")  # 0.5 vs −0.3
     assert lines["W1[1,1]"].get("stroke") == lines["W3[1,1]"].get("stroke")  # both > 0
@@ -248,7 +248,7 @@ def test_edges_encode_sign_by_colour_and_size_by_width():
     grad_widths = {
         e.find(f"{SVG}title").text.split(" = ")[0]: float(e.get("stroke-width"))
         for e, _ in titled(grads.svg())
-        if e.tag == f"{SVG}line"
+        if e.tag == f"{SVG}polyline"
     }
     largest = max(grads.edges, key=lambda e: abs(e.grad)).name
     assert max(grad_widths, key=grad_widths.get) == largest
@@ -322,7 +322,7 @@ def test_jupyter_display_is_the_svg_and_never_raises(monkeypatch):
 
 # -- the player ------------------------------------------------------------------------------------
 
-GEOMETRY = ("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height")
+GEOMETRY = ("x", "y", "x1", "y1", "x2", "y2", "points", "cx", "cy", "r", "width", "height")
 
 
 def geometry(svg: str) -> list[tuple]:
@@ -330,7 +330,7 @@ def geometry(svg: str) -> list[tuple]:
     return [
         (element.tag, *(element.get(a) for a in GEOMETRY))
         for element in root.iter()
-        if element.tag in {f"{SVG}{t}" for t in ("rect", "line", "circle", "text", "svg")}
+        if element.tag in {f"{SVG}{t}" for t in ("rect", "line", "polyline", "circle", "text", "svg")}
     ]
 
 
