@@ -603,12 +603,8 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
             )
             opacity = 0.8 if labelled else 0.6
             if focused:
-                if edge.name in view.focus_edges:
-                    opacity = 1.0
-                elif view.focus_layer == k:
-                    opacity = 0.7
-                else:
-                    opacity = 0.12
+                in_focus = edge.name in view.focus_edges
+                opacity = 1.0 if in_focus else 0.7 if view.focus_layer == k else 0.12
             out.append(
                 '<polyline class="weight" points="'
                 + " ".join(f"{_attr(px)},{_attr(py)}" for px, py in points)
@@ -907,15 +903,9 @@ def draw_network(
 # -- the player -----------------------------------------------------------------------------------
 
 
-def _psi_prime(activation: str, alpha: float, h: float) -> float:
-    """ψ = f′(α), from the activation's own formula (not from the engine's backward)."""
-    if activation == "relu":
-        return 1.0 if alpha > 0 else 0.0
-    if activation == "sigmoid":
-        return h * (1.0 - h)
-    if activation == "tanh":
-        return 1.0 - h * h
-    return 1.0
+def _psi_prime(record: NeuronRecord) -> float:
+    """ψ = f′(α), from the activation table's formula (not from the engine's backward)."""
+    return float(TABLE[record.activation or "linear"].derivative(np.float64(record.alpha or 0.0)))
 
 
 def _factor(value: float) -> str:
@@ -945,116 +935,102 @@ def _focus(net: _Network, k: int) -> NeuronRecord:
 
 def _frames(net: _Network) -> list[tuple[_View, str]]:
     n = net.depth
-    never = n + 1  # a layer index past the output: "no layer yet"
+    never = n + 1  # a layer index past the output: no layer yet
+    frames: list[tuple[_View, str]] = []
 
-    def view(
+    def add(
+        caption: str,
         forward: int,
         deltas_from: int = never,
         grads_from: int = never,
         *,
         show_loss: bool = True,
         **focus: Any,
-    ) -> _View:
-        """α and h of layers 0…forward, δ and gradients from the layers given; the edges
-        of the layers whose ∂L/∂w is known show it."""
+    ) -> None:
+        """A frame with α and h of layers 0…forward and δ, ∂L/∂w from the layers given; a
+        layer's edges show ∂L/∂w once it is known."""
         show = "grads" if grads_from <= n else "weights"
-        return _View(forward, deltas_from, grads_from, show, show_loss, **focus)
+        frames.append((_View(forward, deltas_from, grads_from, show, show_loss, **focus), caption))
 
-    frames = [
-        (
-            view(0, show_loss=False),
-            f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k computes "
-            "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
-        )
-    ]
+    add(
+        f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k computes "
+        "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
+        0,
+        show_loss=False,
+    )
     for k in range(1, n + 1):
         focus = _focus(net, k)
         i = focus.row
         columns = range(1, net.sizes[k - 1] + 1)
         pairs = [(net.edge(k, i, j).weight, net.neuron(k - 1, j).h or 0.0) for j in columns]
         source = input_name("j") if k == 1 else h_name(k - 1, "j")
-        frames.append(
-            (
-                view(
-                    k,
-                    show_loss=False,
-                    focus_neuron=(k, i),
-                    focus_edges=frozenset(weight_name(k, i, j) for j in columns),
-                ),
-                f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
-                f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + ({_terms(pairs)}) "
-                f"= {_num(focus.alpha)}; {h_name(k, i)} = {focus.activation}({alpha_name(k, i)})"
-                f" = {_num(focus.h)}. Every neuron of layer {k} does the same with "
-                f"{'x' if k == 1 else f'h{k - 1}'}.",
-            )
+        add(
+            f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
+            f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + ({_terms(pairs)}) "
+            f"= {_num(focus.alpha)}; {h_name(k, i)} = {focus.activation}({alpha_name(k, i)}) "
+            f"= {_num(focus.h)}. Every neuron of layer {k} does the same with "
+            f"{'x' if k == 1 else f'h{k - 1}'}.",
+            k,
+            show_loss=False,
+            focus_neuron=(k, i),
+            focus_edges=frozenset(weight_name(k, i, j) for j in columns),
         )
-    loss_text = (
+    loss = (
         f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {_target_text(net.target)}"
         if net.target is not None
         else f"{net.loss_name}(y) = {_num(net.loss, 4)}"
     )
-    frames.append(
-        (
-            view(n),
-            f"The loss: L = {loss_text}. The backward pass starts here: δ(k) = ∂L/∂α(k) for "
-            "each layer, from the output down.",
-        )
+    add(
+        f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for each "
+        "layer, from the output down.",
+        n,
     )
     # δ at the output: ∂L/∂h from the loss, times ψ′.
     focus = _focus(net, n)
     i = focus.row
-    dl_dh = (net.output_grads or ())[i - 1]
-    psi = _psi_prime(focus.activation or "linear", focus.alpha or 0.0, focus.h or 0.0)
-    frames.append(
-        (
-            view(n, n, focus_neuron=(n, i)),
-            f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)}"
-            f" · ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
-            f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
-        )
+    dl_dh, psi = (net.output_grads or ())[i - 1], _psi_prime(focus)
+    add(
+        f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)} "
+        f"· ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
+        f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
+        n,
+        n,
+        focus_neuron=(n, i),
     )
     for k in range(n - 1, 0, -1):
         focus = _focus(net, k)
         i = focus.row
-        psi = _psi_prime(focus.activation or "linear", focus.alpha or 0.0, focus.h or 0.0)
+        psi = _psi_prime(focus)
         rows = range(1, net.sizes[k + 1] + 1)
         pairs = [(net.edge(k + 1, j, i).weight, net.neuron(k + 1, j).delta or 0.0) for j in rows]
         total = math.fsum(a * b for a, b in pairs)
-        frames.append(
-            (
-                view(
-                    n,
-                    k,
-                    focus_neuron=(k, i),
-                    focus_edges=frozenset(weight_name(k + 1, j, i) for j in rows),
-                ),
-                f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
-                f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
-                f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
-                f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
-            )
+        add(
+            f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
+            f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
+            f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
+            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
+            n,
+            k,
+            focus_neuron=(k, i),
+            focus_edges=frozenset(weight_name(k + 1, j, i) for j in rows),
         )
     for k in range(n, 0, -1):
         edge = max(net.layer_edges(k), key=lambda e: (abs(e.grad), -e.row, -e.column))
-        target = net.neuron(k, edge.row)
-        source = net.neuron(k - 1, edge.column)
-        product = (target.delta or 0.0) * (source.h or 0.0)
-        frames.append(
-            (
-                view(
-                    n,
-                    1,
-                    k,
-                    focus_neuron=(k, edge.row),
-                    focus_edges=frozenset({edge.name}),
-                    focus_layer=k,
-                ),
-                f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
-                f"For the thickest edge, ∂L/∂{edge.name} = δ{k}[{edge.row}] · {source.name} = "
-                f"{_num(target.delta)} · {_factor(source.h)} = {_num(product)}; "
-                f"∂L/∂{target.bias_name} = δ{k}[{edge.row}] = {_num(target.delta)}. "
-                f"Layer {k}'s edges now show ∂L/∂w.",
-            )
+        target, source = net.neuron(k, edge.row), net.neuron(k - 1, edge.column)
+        delta = f"δ{k}[{edge.row}]"
+        add(
+            f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
+            f"For the thickest edge, ∂L/∂{edge.name} = {delta} · {source.name} = "
+            f"{_num(target.delta)} · {_factor(source.h)} = "
+            f"{_num((target.delta or 0.0) * (source.h or 0.0))}; "
+            f"∂L/∂{target.bias_name} = {delta} = {_num(target.delta)}. "
+            f"Layer {k}'s edges now show ∂L/∂w.",
+            n,
+            1,
+            k,
+            focus_neuron=(k, edge.row),
+            focus_edges=frozenset({edge.name}),
+            focus_layer=k,
         )
     return frames
 
