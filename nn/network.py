@@ -25,6 +25,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from autograd_core.draw.drawing import fitted_html
 from autograd_core.draw.player import HtmlPlayer, player_fragment
 from autograd_core.draw.render import write_atomically
 from nn.activations import TABLE
+from nn.checks import describe, is_ordered_sequence
 from nn.module import MLP
 from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
@@ -160,24 +162,15 @@ def _check_model(model: object, max_weights: int | None, who: str) -> MLP:
 
 def _check_inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
     accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
-    if isinstance(x, np.ndarray):
-        if x.ndim != 1:
-            raise TypeError(f"{who}: {accepted}, got a {x.ndim}-D array of shape {x.shape}")
-        x = x.tolist()
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"{who}: {accepted}, got {type(x).__name__}")
+    if not is_ordered_sequence(x):
+        raise TypeError(f"{who}: {accepted}, got {describe(x)}")
     if len(x) != model.nin:
         raise ValueError(f"{who}: {accepted}, got {len(x)} numbers")
-    numbers = []
-    for j, xj in enumerate(x, start=1):
-        if isinstance(xj, Value):
-            xj = xj.data
-        if isinstance(xj, bool) or not isinstance(xj, (int, float, np.integer, np.floating)):
-            raise TypeError(
-                f"{who}: {input_name(j)} must be a real number, got {type(xj).__name__}"
-            )
-        numbers.append(float(xj))
-    return tuple(numbers)
+    xs = [xj.data if isinstance(xj, Value) else xj for xj in x]
+    for j, xj in enumerate(xs, start=1):
+        if isinstance(xj, bool) or not isinstance(xj, Real):
+            raise TypeError(f"{who}: {input_name(j)} must be a real number, got {describe(xj)}")
+    return tuple(float(xj) for xj in xs)
 
 
 def _loss_name(loss: Callable[..., Any]) -> str:
