@@ -585,7 +585,10 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
         grads = view.edges_show_grads(k)
         largest = largest_grad if grads else largest_weight
         labelled = k in layout.labelled
-        out.append(f'<g class="weights layer-{k}">')
+        out.append(
+            f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
+            'stroke-linejoin="round">'
+        )
         for edge in net.layer_edges(k):
             value = edge.grad if grads else edge.weight
             colour, stroke, dash = _edge_style(value, largest)
@@ -601,8 +604,8 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
             out.append(
                 '<polyline class="weight" points="'
                 + " ".join(f"{_attr(px)},{_attr(py)}" for px, py in points)
-                + f'" fill="none" stroke="{colour}" stroke-width="{stroke:.2f}"{dash} '
-                f'stroke-opacity="{opacity}" stroke-linecap="round" stroke-linejoin="round">'
+                + f'" stroke="{colour}" stroke-width="{stroke:.2f}"{dash} '
+                f'stroke-opacity="{opacity}">'
                 f"<title>{html.escape(_edge_title(edge, k >= view.grads_from))}</title>"
                 "</polyline>"
             )

@@ -482,7 +482,7 @@ def test_benchmark_quick_run():
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    for workload in ("N1", "N2", "N3", "N4", "N5"):
+    for workload in ("N1", "N2", "N3", "N4", "N5", "N6"):
         assert re.search(rf"^\| {workload} \|", run.stdout, flags=re.MULTILINE), workload
 
 
