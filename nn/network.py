@@ -406,7 +406,7 @@ def _layout(net: _Network) -> _Layout:
     centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(len(sizes))]
 
     # Small networks get room between neurons, so that their edges fan out visibly.
-    gap = ROW_GAP if max(s for s, n in zip(sizes, numbered) if n) > 6 else 4 * ROW_GAP
+    gap = ROW_GAP if max((s for s, n in zip(sizes, numbered) if n), default=0) > 6 else 4 * ROW_GAP
     pitches = [box_height + gap if n else DOT_PITCH for n in numbered]
     heights = [size * pitch - (gap if n else 0) for size, pitch, n in zip(sizes, pitches, numbered)]
     tallest = max(max(heights), box_height * 2 + gap if net.loss is not None else 0)

@@ -281,6 +281,42 @@ def test_wide_layers_draw_dots_with_hover_text_only():
     assert all(c.find(f"{SVG}circle") is not None and c.find(f"{SVG}text") is None for c in circles)
 
 
+def test_edge_numbers_do_not_overlap_and_each_sits_at_its_edges_end():
+    # Notebook 04's 3-4-3-1 network: 12 edges between x and layer 1, where the numbers
+    # printed mid-edge used to pile up on one another.
+    model = MLP(3, [4, 3, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    svg = draw_network(model, [0.2, -0.4, 0.7], 1.0, binary_cross_entropy).svg()
+    root = ET.fromstring(svg.split("?>", 1)[1])
+    ends = {}
+    for line in root.iter(f"{SVG}polyline"):
+        *_, end = (tuple(map(float, point.split(","))) for point in line.get("points").split())
+        ends[end] = line.find(f"{SVG}title").text.split(" = ")[0]
+    weights = dict(model.named_parameters())
+    grounds = []
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") != "edge-label":
+            continue
+        rect, text = group.find(f"{SVG}rect"), group.find(f"{SVG}text")
+        x, y, width, height = (float(rect.get(a)) for a in ("x", "y", "width", "height"))
+        grounds.append((x, y, x + width, y + height))
+        # Right beside the end of its own edge, and that edge's weight.
+        end = min(ends, key=lambda e: abs(e[0] - (x + width + 3)) + abs(e[1] - (y + height / 2)))
+        assert end == pytest.approx((x + width + 3, y + height / 2), abs=0.2)
+        name = ends[end]
+        assert float(text.text.replace("−", "-")) == pytest.approx(weights[name].data, rel=5e-3)
+    assert len(grounds) == 12 + 12 + 3
+    for n, (left, top, right, bottom) in enumerate(grounds):
+        for other_left, other_top, other_right, other_bottom in grounds[n + 1 :]:
+            apart = right <= other_left or other_right <= left
+            assert apart or bottom <= other_top or other_bottom <= top
+
+
+def test_a_network_of_only_wide_layers_draws_dots():
+    found = titled(draw_network(MLP(17, [17, 17], seed=0)).svg())
+    assert len(found) == 3 * 17 + 2 * 17 * 17
+    assert not any(e.find(f"{SVG}rect") is not None for e, _ in found)
+
+
 def test_legend_is_part_of_the_picture():
     svg = draw_network(model_for("relu"), X, T, half_squared_error).svg()
     assert 'class="legend"' in svg
