@@ -501,12 +501,6 @@ def _text(x: float, y: float, content: str, size: int = 11, **style: str) -> str
     )
 
 
-def _text_width(content: str, size: int) -> float:
-    """About how wide ``content`` is in Helvetica or Arial: digits are 0.556 em wide."""
-    narrow = sum(content.count(c) for c in ".,")
-    return size * (0.556 * (len(content) - narrow) + 0.278 * narrow)
-
-
 def _rect(
     box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, extra: str = ""
 ) -> str:
@@ -611,24 +605,23 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
             )
             if labelled:
                 # Every frame of a player has every label, hidden where it does not apply,
-                # on a white ground as wide as either of its texts, so that nothing moves
-                # from frame to frame and no edge runs through the digits.
+                # so that nothing moves from frame to frame. A wide white halo cuts the
+                # edge away under the digits, however long the number is.
                 visible = not focused or edge.name in view.focus_edges or view.focus_layer == k
-                ground = max(_text_width(_num(v), 10) for v in (edge.weight, edge.grad)) + 4
-                hidden = "" if visible else ' visibility="hidden"'
                 labels.append(
-                    f'<g class="edge-label"{hidden}>'
-                    f'<rect x="{_attr(x2 - 3 - ground)}" y="{_attr(y2 - 5.5)}" '
-                    f'width="{_attr(ground)}" height="11" fill="#ffffff"/>'
-                    + _text(
+                    _text(
                         x2 - 5,
                         y2 + 3.5,
                         _num(value),
                         10,
                         fill=colour if value else FAINT,
                         text_anchor="end",
+                        stroke="#ffffff",
+                        stroke_width="7",
+                        stroke_linejoin="round",
+                        paint_order="stroke",
+                        **({} if visible else {"visibility": "hidden"}),
                     )
-                    + "</g>"
                 )
         out.append("</g>")
     if layout.loss_box is not None:

@@ -292,21 +292,22 @@ def test_edge_numbers_do_not_overlap_and_each_sits_at_its_edges_end():
         *_, end = (tuple(map(float, point.split(","))) for point in line.get("points").split())
         ends[end] = line.find(f"{SVG}title").text.split(" = ")[0]
     weights = dict(model.named_parameters())
-    grounds = []
-    for group in root.iter(f"{SVG}g"):
-        if group.get("class") != "edge-label":
-            continue
-        rect, text = group.find(f"{SVG}rect"), group.find(f"{SVG}text")
-        x, y, width, height = (float(rect.get(a)) for a in ("x", "y", "width", "height"))
-        grounds.append((x, y, x + width, y + height))
-        # Right beside the end of its own edge, and that edge's weight.
-        end = min(ends, key=lambda e: abs(e[0] - (x + width + 3)) + abs(e[1] - (y + height / 2)))
-        assert end == pytest.approx((x + width + 3, y + height / 2), abs=0.2)
-        name = ends[end]
-        assert float(text.text.replace("−", "-")) == pytest.approx(weights[name].data, rel=5e-3)
-    assert len(grounds) == 12 + 12 + 3
-    for n, (left, top, right, bottom) in enumerate(grounds):
-        for other_left, other_top, other_right, other_bottom in grounds[n + 1 :]:
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end" and t.get("y")]
+    labels = [t for t in labels if t.get("font-size") == "10" and t.text[0] in "−0123456789"]
+    assert len(labels) == 12 + 12 + 3
+    extents = []
+    for label in labels:
+        right, baseline = float(label.get("x")), float(label.get("y"))
+        # Right beside the end of its own edge (5 px before it, centred on it), showing that
+        # edge's weight.
+        end = min(ends, key=lambda e: abs(e[0] - right - 5) + abs(e[1] - baseline + 3.5))
+        assert end == pytest.approx((right + 5, baseline - 3.5), abs=0.2)
+        value = float(label.text.replace("−", "-"))
+        assert value == pytest.approx(weights[ends[end]].data, rel=5e-3)
+        # What the text covers, generously: digits are 0.56 em wide and 0.72 em tall.
+        extents.append((right - 5.6 * len(label.text), baseline - 7.5, right, baseline + 0.5))
+    for n, (left, top, right, bottom) in enumerate(extents):
+        for other_left, other_top, other_right, other_bottom in extents[n + 1 :]:
             apart = right <= other_left or other_right <= left
             assert apart or bottom <= other_top or other_bottom <= top
 
