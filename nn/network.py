@@ -554,10 +554,10 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{FONT}" '
+        f'viewBox="0 0 {width} {height}" font-family="{FONT}" fill="{INK}" '
         'style="max-width: 100%; height: auto">',
         f'<rect class="background" x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        _text(MARGIN, 20, net.title, 14, font_weight="bold", fill=INK),
+        _text(MARGIN, 20, net.title, 14, font_weight="bold"),
     ]
     if net.has_example:
         about = f"one example: x = {_vector(net.x or ())}"
@@ -565,7 +565,7 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
             about += f", target t = {_target_text(net.target)}"
         if net.loss is not None:
             about += f", loss {net.loss_name}"
-        out.append(_text(MARGIN, 37, about, 12, fill=INK))
+        out.append(_text(MARGIN, 37, about, 12))
     for k, centre in enumerate(layout.column_x):
         heading = f"output layer {k} = y" if k == last else f"layer {k}"
         heading = f"{heading} · {net.activations[k - 1]}" if k else "inputs x"
@@ -647,17 +647,13 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
         out += [
             '<g class="loss">',
             _rect(box, "#fffbe6"),
-            _text(left, top, f"L = {loss}", 12, font_weight="bold", fill=INK),
-            *(_text(left, top + LINE, line, fill=INK) for line in lines),
+            _text(left, top, f"L = {loss}", 12, font_weight="bold"),
+            *(_text(left, top + LINE, line) for line in lines),
             _text(left, top + (1 + len(lines)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
             "</g>",
         ]
 
-    out.append(
-        _legend(
-            net, view, bool(layout.labelled), legend_top, layout.width, largest_weight, largest_grad
-        )
-    )
+    out.append(_legend(net, view, bool(layout.labelled), legend_top, layout.width))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -689,21 +685,19 @@ def _neuron(
         return "\n".join(out)
     out.append(_rect(box, fill, stroke, stroke_width, dash))
     left, top, right = box.x + 7, box.y + LINE, box.x + box.width - 7
-    out.append(_text(left, top, record.name, 12, font_weight="bold", fill=INK))
+    out.append(_text(left, top, record.name, 12, font_weight="bold"))
     if k == 0:
         if net.has_example:
-            out.append(
-                _text(left, top + LINE, f"= {_num(record.h if forward else None)}", fill=INK)
-            )
+            out.append(_text(left, top + LINE, f"= {_num(record.h if forward else None)}"))
     else:
         out.append(_text(right, top, f"b {_num(record.bias)}", 10, fill=FAINT, text_anchor="end"))
         if net.has_example:
             alpha, h = (_num(v if forward else None) for v in (record.alpha, record.h))
-            out.append(_text(left, top + LINE, f"α {alpha}", fill=INK))
-            out.append(_text(left + 62, top + LINE, f"h {h}", fill=INK))
+            out.append(_text(left, top + LINE, f"α {alpha}"))
+            out.append(_text(left + 62, top + LINE, f"h {h}"))
             if net.loss is not None:
                 delta = _num(record.delta if k >= view.deltas_from else None)
-                out.append(_text(left, top + 2 * LINE, f"δ {delta}", font_weight="bold", fill=INK))
+                out.append(_text(left, top + 2 * LINE, f"δ {delta}", font_weight="bold"))
         else:
             about = "output y" if k == net.depth else record.activation or ""
             out.append(_text(left, top + LINE, about, fill=FAINT))
@@ -711,19 +705,11 @@ def _neuron(
     return "\n".join(out)
 
 
-def _legend(
-    net: _Network,
-    view: _View,
-    labelled: bool,
-    top: float,
-    width: float,
-    largest_weight: float,
-    largest_grad: float,
-) -> str:
+def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float) -> str:
     """The key: edge colours and widths, what a neuron's numbers are, and the names."""
     grads = view.show == "grads"
     symbol = "∂L/∂w" if grads else "w"
-    largest = largest_grad if grads else largest_weight
+    largest = _largest([e.grad if grads else e.weight for e in net.edges])
     encoding = "(colour = sign, width = size)"
     if grads and view.grads_from > 1:  # a player's gradient frame: the lower layers show w
         first, last = view.grads_from, net.depth
@@ -736,7 +722,7 @@ def _legend(
         '<g class="legend">',
         f'<line x1="{MARGIN}" y1="{_attr(top - 16)}" x2="{_attr(width - MARGIN)}" '
         f'y2="{_attr(top - 16)}" stroke="#dddddd" stroke-width="1"/>',
-        _text(MARGIN, top, f"edges: {key}{labels}", font_weight="bold", fill=INK),
+        _text(MARGIN, top, f"edges: {key}{labels}", font_weight="bold"),
     ]
     samples = [
         (POSITIVE, 3.0, "", f"{symbol} > 0"),
@@ -751,7 +737,7 @@ def _legend(
             f'<line x1="{_attr(sx)}" y1="{_attr(sy - 4)}" x2="{_attr(sx + 28)}" '
             f'y2="{_attr(sy - 4)}" stroke="{colour}" stroke-width="{stroke}"{dash}/>'
         )
-        out.append(_text(sx + 34, sy, label, fill=INK))
+        out.append(_text(sx + 34, sy, label))
         sx += 34 + (230 if label.startswith("thick") else 110)
     if net.has_example:
         lines = [
@@ -765,12 +751,12 @@ def _legend(
         "xj = input j; hk[i] = neuron i of layer k; Wk[i,j] joins neuron j of layer k−1 to "
         f"neuron i of layer k; the last layer's {h_name(net.depth, 'i')} is the output y."
     )
-    if grads and largest_grad == 0 and net.loss is None:
+    if grads and largest == 0 and net.loss is None:
         lines.append("every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss.")
     else:
         lines.append("Hover over a neuron or an edge for its name and exact numbers.")
     for n, line in enumerate(lines):
-        out.append(_text(MARGIN, top + 44 + n * 17, line, fill=INK))
+        out.append(_text(MARGIN, top + 44 + n * 17, line))
     out.append("</g>")
     return "\n".join(out)
 
