@@ -9,7 +9,9 @@ is what the test suite does). Workloads, each on the README's model MLP(2, [16, 
   under a second);
 - N3, the same with ``show="grads"``;
 - N4, ``step_through_network(model, x, t, half_squared_error)``: every frame's SVG;
-- N5, N2 on a wider model, MLP(4, [64, 64, 1]) (layers drawn as dots, 4,416 edges).
+- N5, N2 on a wider model, MLP(4, [64, 64, 1]) (layers drawn as dots, 4,416 edges);
+- N6, N2 on notebook 04's MLP(3, [4, 3, 1]), small enough that every edge prints its number
+  beside the neuron it enters (the labels' path, which the 2-16-16-1 model does not take).
 
 Times are CPU seconds of this process (``time.process_time``), the median over repeats.
 The script also checks that each picture is the same text on every repeat.
@@ -25,7 +27,7 @@ import time
 from collections.abc import Callable
 
 import nn
-from nn import MLP, draw_network, half_squared_error, step_through_network
+from nn import MLP, binary_cross_entropy, draw_network, half_squared_error, step_through_network
 
 X2 = [0.5, -1.0]
 TARGET = 1.0
@@ -51,6 +53,7 @@ def main() -> int:
     repeats = 3 if args.quick else 21
     readme_model = MLP(2, [16, 16, 1], seed=0)
     wide_model = MLP(4, [64, 64, 1], seed=0)
+    small_model = MLP(3, [4, 3, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
     workloads = [
         ("N1", "draw_network(model), no example", lambda: draw_network(readme_model).svg()),
         (
@@ -76,6 +79,11 @@ def main() -> int:
             lambda: draw_network(
                 wide_model, [0.1, 0.2, 0.3, 0.4], TARGET, half_squared_error
             ).svg(),
+        ),
+        (
+            "N6",
+            "N2 on MLP(3, [4, 3, 1]), numbers on the edges",
+            lambda: draw_network(small_model, [0.2, -0.4, 0.7], TARGET, binary_cross_entropy).svg(),
         ),
     ]
     print(f"Python {platform.python_version()}, {platform.machine()}, nn from {nn.__file__}")

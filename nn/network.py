@@ -25,6 +25,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +36,19 @@ from autograd_core.draw.drawing import fitted_html
 from autograd_core.draw.player import HtmlPlayer, player_fragment
 from autograd_core.draw.render import write_atomically
 from nn.activations import TABLE
+from nn.checks import describe, is_ordered_sequence
 from nn.module import MLP
-from nn.names import alpha_name, h_name, input_name
+from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
 SHOW_MODES = ("weights", "grads")
 
 #: Layers up to this many neurons print their numbers inside each neuron; wider layers
 #: draw small dots whose numbers are in the hover text only.
 MAX_NUMBERED_LAYER = 16
-#: Edge values are printed on the edges of a layer with at most this many weights.
+#: Edge values are printed, in a column beside the neuron each edge enters, for a layer
+#: with at most this many weights and at most this many inputs per neuron.
 MAX_LABELLED_EDGES = 12
+MAX_LABELLED_FAN_IN = 6
 #: draw_network refuses larger models: the picture would be a solid block of lines.
 DEFAULT_MAX_WEIGHTS = 20_000
 
@@ -110,12 +114,20 @@ class _Network:
     activations: tuple[str, ...]
     neurons: tuple[NeuronRecord, ...]
     edges: tuple[EdgeRecord, ...]
-    has_example: bool
     x: tuple[float, ...] | None
     target: Any
     loss_name: str | None
     loss: float | None
     output_grads: tuple[float, ...] | None  # ∂L/∂h at the outputs
+
+    @property
+    def has_example(self) -> bool:
+        return self.x is not None
+
+    @property
+    def depth(self) -> int:
+        """n, the number of layers of neurons (the output layer's k)."""
+        return len(self.sizes) - 1
 
     def neuron(self, layer: int, row: int) -> NeuronRecord:
         return self.neurons[sum(self.sizes[:layer]) + row - 1]
@@ -132,62 +144,37 @@ class _Network:
         return self.layer_edges(layer)[(row - 1) * self.sizes[layer - 1] + column - 1]
 
 
-def _check_model(model: object, who: str) -> MLP:
+def _check_model(model: object, max_weights: int | None, who: str) -> MLP:
     if not isinstance(model, MLP):
         raise TypeError(
             f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
             f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
+        )
+    count = sum(a * b for a, b in zip(model.sizes, model.sizes[1:]))
+    if max_weights is not None and count > max_weights:
+        raise ValueError(
+            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
+            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
+            "anyway."
         )
     return model
 
 
 def _check_inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
     accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
-    if isinstance(x, np.ndarray):
-        if x.ndim != 1:
-            raise TypeError(f"{who}: {accepted}, got a {x.ndim}-D array of shape {x.shape}")
-        x = x.tolist()
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"{who}: {accepted}, got {type(x).__name__}")
+    if not is_ordered_sequence(x):
+        raise TypeError(f"{who}: {accepted}, got {describe(x)}")
     if len(x) != model.nin:
         raise ValueError(f"{who}: {accepted}, got {len(x)} numbers")
-    numbers = []
-    for j, xj in enumerate(x, start=1):
-        if isinstance(xj, Value):
-            xj = xj.data
-        if isinstance(xj, bool) or not isinstance(xj, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{who}: x{j} must be a real number, got {type(xj).__name__}")
-        numbers.append(float(xj))
-    return tuple(numbers)
+    xs = [xj.data if isinstance(xj, Value) else xj for xj in x]
+    for j, xj in enumerate(xs, start=1):
+        if isinstance(xj, bool) or not isinstance(xj, Real):
+            raise TypeError(f"{who}: {input_name(j)} must be a real number, got {describe(xj)}")
+    return tuple(float(xj) for xj in xs)
 
 
 def _loss_name(loss: Callable[..., Any]) -> str:
     return getattr(loss, "__name__", None) or type(loss).__name__
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """One neuron's parameters as the model holds them, named by ``named_parameters()``,
-    and fresh leaf copies of them for the example's own pass."""
-
-    weight_names: tuple[str, ...]
-    weights: tuple[Value, ...]
-    bias_name: str
-    bias: Value
-    weight_copies: tuple[Value, ...]
-    bias_copy: Value
-
-    @classmethod
-    def of(cls, neuron: Any) -> _Unit:
-        *named_weights, (bias_name, bias) = neuron.named_parameters()
-        return cls(
-            weight_names=tuple(name for name, _ in named_weights),
-            weights=tuple(w for _, w in named_weights),
-            bias_name=bias_name,
-            bias=bias,
-            weight_copies=tuple(Value(w.data, label=name) for name, w in named_weights),
-            bias_copy=Value(bias.data, label=bias_name),
-        )
 
 
 def _check_example(x: object, target: object, loss: object, who: str, required: bool) -> None:
@@ -224,11 +211,12 @@ def _run_loss(loss: Loss, outputs: list[Value], target: object, who: str) -> Val
 
 
 def _analyse(
-    model: MLP,
-    x: object = None,
-    target: object = None,
-    loss: Loss | None = None,
-    who: str = "draw_network",
+    model: object,
+    x: object,
+    target: object,
+    loss: Loss | None,
+    who: str,
+    max_weights: int | None = DEFAULT_MAX_WEIGHTS,
     require_example: bool = False,
 ) -> _Network:
     """The diagram's numbers; with an example, from a forward and backward pass of its own.
@@ -236,84 +224,78 @@ def _analyse(
     The pass runs on fresh leaf Values holding the model's numbers, so the model's own
     parameters (and their ``.grad``) are never part of it.
     """
-    model = _check_model(model, who)
+    model = _check_model(model, max_weights, who)
     _check_example(x, target, loss, who, require_example)
     xs = _check_inputs(model, x, who) if x is not None else None
-    sizes = model.sizes
+    sizes = tuple(model.sizes)
     activations = tuple(layer.activation for layer in model.layers)
-    units = [[_Unit.of(neuron) for neuron in layer.neurons] for layer in model.layers]
-
-    # The example: α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)), on the copies; then backward.
-    alphas: list[list[Value]] = []
-    hs: list[list[Value]] = []
-    loss_value: Value | None = None
-    if xs is not None:
-        h_previous = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs, start=1)]
-        for layer_units, activation in zip(units, activations):
-            layer_alphas = [affine(u.weight_copies, h_previous, u.bias_copy) for u in layer_units]
-            h_previous = [TABLE[activation].apply(alpha) for alpha in layer_alphas]
-            alphas.append(layer_alphas)
-            hs.append(h_previous)
-        if loss is not None:
-            loss_value = _run_loss(loss, h_previous, target, who)
-            loss_value.backward()
+    # α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)) on copies of the parameters, then L.
+    h_previous = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
+    passes = []  # per layer, per neuron: (neuron, weight copies, bias copy, α, h)
+    for k, layer in enumerate(model.layers, start=1):
+        layer_pass = []
+        for i, neuron in enumerate(layer.neurons, start=1):
+            weights = [
+                Value(w.data, label=weight_name(k, i, j))
+                for j, w in enumerate(neuron.weights, start=1)
+            ]
+            bias = Value(neuron.bias.data, label=bias_name(k, i))
+            alpha = affine(weights, h_previous, bias) if xs is not None else None
+            h = TABLE[layer.activation].apply(alpha) if alpha is not None else None
+            layer_pass.append((neuron, weights, bias, alpha, h))
+        h_previous = [h for *_, h in layer_pass]
+        passes.append(layer_pass)
+    loss_value = _run_loss(loss, h_previous, target, who) if loss is not None else None
+    if loss_value is not None:
+        loss_value.backward()
 
     neurons = [
         NeuronRecord(0, j, input_name(j), None, xs[j - 1] if xs else None, None)
         for j in range(1, sizes[0] + 1)
     ]
     edges = []
-    for k, (layer_units, activation) in enumerate(zip(units, activations), start=1):
-        for i, unit in enumerate(layer_units, start=1):
-            # ∂L/∂w of the example when there is one, else what the parameters hold now.
-            holders = (
-                (unit.weight_copies, unit.bias_copy)
-                if loss_value is not None
-                else (unit.weights, unit.bias)
-            )
-            alpha = alphas[k - 1][i - 1] if alphas else None
+    for k, (activation, layer_pass) in enumerate(zip(activations, passes), start=1):
+        for i, (neuron, weights, bias, alpha, h) in enumerate(layer_pass, start=1):
+            if loss_value is None:  # no ∂L/∂w of an example: show what the parameters hold
+                weights, bias = neuron.weights, neuron.bias
             neurons.append(
                 NeuronRecord(
                     layer=k,
                     row=i,
                     name=h_name(k, i),
                     alpha=alpha.data if alpha is not None else None,
-                    h=hs[k - 1][i - 1].data if hs else None,
-                    delta=alpha.grad if alpha is not None and loss_value is not None else None,
+                    h=h.data if h is not None else None,
+                    delta=alpha.grad if loss_value is not None else None,
                     activation=activation,
-                    bias_name=unit.bias_name,
-                    bias=unit.bias.data,
-                    bias_grad=holders[1].grad,
+                    bias_name=bias_name(k, i),
+                    bias=neuron.bias.data,
+                    bias_grad=bias.grad,
                 )
             )
-            for j, (name, weight, holder) in enumerate(
-                zip(unit.weight_names, unit.weights, holders[0]), start=1
-            ):
-                edges.append(
-                    EdgeRecord(
-                        name=name,
-                        layer=k,
-                        row=i,
-                        column=j,
-                        source=input_name(j) if k == 1 else h_name(k - 1, j),
-                        target=h_name(k, i),
-                        weight=weight.data,
-                        grad=holder.grad,
-                    )
+            edges.extend(
+                EdgeRecord(
+                    name=weight_name(k, i, j),
+                    layer=k,
+                    row=i,
+                    column=j,
+                    source=input_name(j) if k == 1 else h_name(k - 1, j),
+                    target=h_name(k, i),
+                    weight=w.data,
+                    grad=holder.grad,
                 )
-    output_grads = tuple(h.grad for h in hs[-1]) if loss_value is not None else None
+                for j, (w, holder) in enumerate(zip(neuron.weights, weights), start=1)
+            )
     return _Network(
         title=repr(model),
-        sizes=tuple(sizes),
+        sizes=sizes,
         activations=activations,
         neurons=tuple(neurons),
         edges=tuple(edges),
-        has_example=xs is not None,
         x=xs,
         target=target,
         loss_name=_loss_name(loss) if loss is not None else None,
         loss=loss_value.data if loss_value is not None else None,
-        output_grads=output_grads,
+        output_grads=tuple(h.grad for h in h_previous) if loss_value is not None else None,
     )
 
 
@@ -362,6 +344,8 @@ LINE = 14  # text line height inside a box
 DOT_RADIUS = 5
 DOT_PITCH = 14
 ROW_GAP = 8
+LABEL_PITCH = 12  # vertical distance between the edge labels beside one neuron
+LABEL_STUB = 58  # each labelled edge enters its neuron level over this many px, its label on it
 
 
 @dataclass(frozen=True)
@@ -370,21 +354,26 @@ class _Box:
     y: float  # top
     width: float
     height: float
-    numbered: bool
-
-    @property
-    def left(self) -> tuple[float, float]:
-        return self.x, self.y + self.height / 2
 
     @property
     def right(self) -> tuple[float, float]:
         return self.x + self.width, self.y + self.height / 2
+
+    def port(self, j: int, count: int) -> tuple[float, float]:
+        """Where edge ``j`` of ``count`` enters on the left: spread over the side, at most
+        LABEL_PITCH apart, so that each edge (and its label) has a height of its own."""
+        centre = self.y + self.height / 2
+        if count == 1 or self.height <= 2 * DOT_RADIUS:
+            return self.x, centre
+        pitch = min(LABEL_PITCH, (self.height - LABEL_PITCH) / (count - 1))
+        return self.x, centre + (j - (count + 1) / 2) * pitch
 
 
 @dataclass(frozen=True)
 class _Layout:
     boxes: dict[tuple[int, int], _Box]
     column_x: tuple[float, ...]
+    labelled: frozenset[int]  # the layers whose edges carry their numbers
     loss_box: _Box | None
     width: float
     body_bottom: float
@@ -393,51 +382,51 @@ class _Layout:
 def _layout(net: _Network) -> _Layout:
     """Columns of boxes, each column centred on the tallest; the same for every frame."""
     sizes = net.sizes
-    lines = 3 if net.has_example else 2
-    box_height = LINE * lines + 8
-    columns = len(sizes)
-    widths = []
-    for k, size in enumerate(sizes):
-        if size > MAX_NUMBERED_LAYER:
-            widths.append(2 * DOT_RADIUS)
-        else:
-            widths.append(INPUT_WIDTH if k == 0 else BOX_WIDTH)
+    numbered = [size <= MAX_NUMBERED_LAYER for size in sizes]
+    labelled = frozenset(
+        k
+        for k in range(1, len(sizes))
+        if sizes[k - 1] * sizes[k] <= MAX_LABELLED_EDGES
+        and sizes[k - 1] <= MAX_LABELLED_FAN_IN
+        and numbered[k]
+    )
+    # A box is tall enough for its lines of text and for the labels of the edges entering it.
+    fan_in = max((sizes[k - 1] for k in labelled), default=0)
+    box_height = max(LINE * (3 if net.has_example else 2) + 8, fan_in * LABEL_PITCH)
+    widths = [
+        (INPUT_WIDTH if k == 0 else BOX_WIDTH) if numbered[k] else 2 * DOT_RADIUS
+        for k in range(len(sizes))
+    ]
     loss_room = LOSS_GAP + LOSS_WIDTH if net.loss is not None else 0
-    # Spread the columns over the target width, leaving at least 70 px between columns
-    # for the edges (a deep network grows wider than the target instead).
+    # Spread the columns over the target width, leaving at least 70 px of edges between
+    # columns beside the labels (a deep network grows wider than the target instead).
     span = TARGET_WIDTH - 2 * MARGIN - loss_room - widths[0] / 2 - widths[-1] / 2
-    spacing = min(260.0, max(max(widths) + 70.0, span / max(1, columns - 1)))
-    centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(columns)]
+    least = max(widths) + 70.0 + (LABEL_STUB if labelled else 0)
+    spacing = min(260.0, max(least, span / max(1, len(sizes) - 1)))
+    centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(len(sizes))]
 
-    # Small networks get room between neurons, for the numbers printed on their edges.
-    widest_numbered = max((size for size in sizes if size <= MAX_NUMBERED_LAYER), default=0)
-    gap = ROW_GAP if widest_numbered > 6 else 4 * ROW_GAP
-
-    def pitch(size: int) -> float:
-        return box_height + gap if size <= MAX_NUMBERED_LAYER else DOT_PITCH
-
-    heights = [size * pitch(size) - (gap if size <= MAX_NUMBERED_LAYER else 0) for size in sizes]
+    # Small networks get room between neurons, so that their edges fan out visibly.
+    gap = ROW_GAP if max((s for s, n in zip(sizes, numbered) if n), default=0) > 6 else 4 * ROW_GAP
+    pitches = [box_height + gap if n else DOT_PITCH for n in numbered]
+    heights = [size * pitch - (gap if n else 0) for size, pitch, n in zip(sizes, pitches, numbered)]
     tallest = max(max(heights), box_height * 2 + gap if net.loss is not None else 0)
     boxes = {}
     for k, size in enumerate(sizes):
         top = HEADER + (tallest - heights[k]) / 2
+        height = box_height if numbered[k] else 2 * DOT_RADIUS
         for i in range(1, size + 1):
-            y = top + (i - 1) * pitch(size)
-            if size <= MAX_NUMBERED_LAYER:
-                boxes[(k, i)] = _Box(centres[k] - widths[k] / 2, y, widths[k], box_height, True)
-            else:
-                boxes[(k, i)] = _Box(
-                    centres[k] - DOT_RADIUS, y, 2 * DOT_RADIUS, 2 * DOT_RADIUS, False
-                )
+            y = top + (i - 1) * pitches[k]
+            boxes[(k, i)] = _Box(centres[k] - widths[k] / 2, y, widths[k], height)
     loss_box = None
     right = centres[-1] + widths[-1] / 2
     if net.loss is not None:
         height = LINE * 3 + 8
-        loss_box = _Box(right + LOSS_GAP, HEADER + (tallest - height) / 2, LOSS_WIDTH, height, True)
+        loss_box = _Box(right + LOSS_GAP, HEADER + (tallest - height) / 2, LOSS_WIDTH, height)
         right = loss_box.x + loss_box.width
     return _Layout(
         boxes=boxes,
         column_x=tuple(centres),
+        labelled=labelled,
         loss_box=loss_box,
         width=max(right + MARGIN, 720.0),
         body_bottom=HEADER + tallest,
@@ -449,14 +438,14 @@ def _layout(net: _Network) -> _Layout:
 
 @dataclass(frozen=True)
 class _View:
-    """What one frame shows. ``forward`` / ``deltas``: layers whose α, h / δ are filled in;
-    ``grads_known``: layers whose ∂L/∂w and ∂L/∂b are filled in; ``grad_layers``: layers
-    whose edges encode ∂L/∂w (the rest encode w)."""
+    """What one picture shows: α and h of layers 0 … ``forward``, δ of layers
+    ``deltas_from`` … n, ∂L/∂w and ∂L/∂b of layers ``grads_from`` … n (which these layers'
+    edges encode when ``show`` is "grads"; the other layers' edges encode w), the loss."""
 
-    forward: frozenset[int]
-    deltas: frozenset[int]
-    grads_known: frozenset[int]
-    grad_layers: frozenset[int]
+    forward: int
+    deltas_from: int
+    grads_from: int
+    show: str
     show_loss: bool
     focus_neuron: tuple[int, int] | None = None
     focus_edges: frozenset[str] = frozenset()
@@ -464,14 +453,17 @@ class _View:
 
     @classmethod
     def everything(cls, net: _Network, show: str) -> _View:
-        layers = frozenset(range(len(net.sizes)))
+        nothing = net.depth + 1
         return cls(
-            forward=layers if net.has_example else frozenset(),
-            deltas=layers if net.loss is not None else frozenset(),
-            grads_known=layers,
-            grad_layers=layers if show == "grads" else frozenset(),
+            forward=net.depth if net.has_example else -1,
+            deltas_from=1 if net.loss is not None else nothing,
+            grads_from=0,
+            show=show,
             show_loss=net.loss is not None,
         )
+
+    def edges_show_grads(self, layer: int) -> bool:
+        return self.show == "grads" and layer >= self.grads_from
 
 
 def _attr(value: float) -> str:
@@ -501,34 +493,45 @@ def _largest(values: Sequence[float | None]) -> float:
     return max(finite, default=0.0)
 
 
-def _text(x: float, y: float, content: str, **style: str) -> str:
+def _text(x: float, y: float, content: str, size: int = 11, **style: str) -> str:
     attributes = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in style.items())
-    return f'<text x="{_attr(x)}" y="{_attr(y)}"{attributes}>{html.escape(content)}</text>'
+    return (
+        f'<text x="{_attr(x)}" y="{_attr(y)}" font-size="{size}"{attributes}>'
+        f"{html.escape(content)}</text>"
+    )
+
+
+def _rect(
+    box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, extra: str = ""
+) -> str:
+    return (
+        f'<rect x="{_attr(box.x)}" y="{_attr(box.y)}" width="{_attr(box.width)}" '
+        f'height="{_attr(box.height)}" rx="7" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="{width}"{extra}/>'
+    )
 
 
 def _neuron_title(net: _Network, record: NeuronRecord, view: _View) -> str:
-    if record.layer == 0:
-        value = record.h if record.layer in view.forward else None
-        text = f"{record.name}: input {record.row}"
-        return text + (f" = {_exact(value)}" if value is not None else "")
-    last = len(net.sizes) - 1
-    role = "output" if record.layer == last else "hidden"
-    if record.layer == last:
-        role += " (the network's output y" + (f"{record.row}" if net.sizes[-1] > 1 else "") + ")"
-    parts = [
-        f"{record.name}: {role} neuron {record.row} of layer {record.layer}, {record.activation}"
-    ]
-    if net.has_example:
-        shown = record.layer in view.forward
-        parts.append(
-            f"{alpha_name(record.layer, record.row)} = {_exact(record.alpha if shown else None)}"
+    k = record.layer
+    forward = k <= view.forward
+    if k == 0:
+        return f"{record.name}: input {record.row}" + (
+            f" = {_exact(record.h)}" if forward and record.h is not None else ""
         )
-        parts.append(f"h = f(α) = {_exact(record.h if shown else None)}")
+    role = "hidden"
+    if k == net.depth:
+        role = (
+            "output (the network's output y" + (f"{record.row}" if net.sizes[-1] > 1 else "") + ")"
+        )
+    parts = [f"{record.name}: {role} neuron {record.row} of layer {k}, {record.activation}"]
+    if net.has_example:
+        parts.append(f"{alpha_name(k, record.row)} = {_exact(record.alpha if forward else None)}")
+        parts.append(f"h = f(α) = {_exact(record.h if forward else None)}")
     if net.loss is not None:
-        shown = record.layer in view.deltas
+        shown = k >= view.deltas_from
         parts.append(f"δ = ∂L/∂α = {_exact(record.delta if shown else None)}")
     parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
-    known = record.layer in view.grads_known
+    known = k >= view.grads_from
     parts.append(f"∂L/∂{record.bias_name} = {_exact(record.bias_grad if known else None)}")
     return "; ".join(parts)
 
@@ -538,93 +541,83 @@ def _edge_title(record: EdgeRecord, grad_known: bool) -> str:
     return text + f"; ∂L/∂{record.name} = {_exact(record.grad if grad_known else None)}"
 
 
-def _render(net: _Network, layout: _Layout, view: _View, show: str) -> str:
-    """The SVG text of one picture of ``net``; ``show`` ("weights" or "grads") is what the
-    legend says the edges encode (``view.grad_layers`` says which layers do)."""
+def _render(net: _Network, layout: _Layout, view: _View) -> str:
+    """The SVG text of one picture of ``net``."""
     boxes = layout.boxes
     largest_weight = _largest([e.weight for e in net.edges])
     largest_grad = _largest([e.grad for e in net.edges])
     largest_delta = _largest([n.delta for n in net.neurons])
     focused = view.focus_neuron is not None or bool(view.focus_edges)
+    last = net.depth
     legend_top = layout.body_bottom + 34
-    height = legend_top + 112
-    width = layout.width
+    width, height = _attr(layout.width), _attr(legend_top + 112)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_attr(width)}" '
-        f'height="{_attr(height)}" viewBox="0 0 {_attr(width)} {_attr(height)}" '
-        f'font-family="{FONT}" style="max-width: 100%; height: auto">',
-        f'<rect class="background" x="0" y="0" width="{_attr(width)}" '
-        f'height="{_attr(height)}" fill="#ffffff"/>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{FONT}" fill="{INK}" '
+        'style="max-width: 100%; height: auto">',
+        f'<rect class="background" x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(MARGIN, 20, net.title, 14, font_weight="bold"),
     ]
-    # Header: what the model is, and the example.
-    out.append(_text(MARGIN, 20, net.title, font_size="14", font_weight="bold", fill=INK))
     if net.has_example:
         about = f"one example: x = {_vector(net.x or ())}"
+        if net.target is not None:
+            about += f", target t = {_target_text(net.target)}"
         if net.loss is not None:
-            if net.target is not None:
-                about += f", target t = {_target_text(net.target)}"
             about += f", loss {net.loss_name}"
-        out.append(_text(MARGIN, 37, about, font_size="12", fill=INK))
-    last = len(net.sizes) - 1
+        out.append(_text(MARGIN, 37, about, 12))
     for k, centre in enumerate(layout.column_x):
-        if k == 0:
-            heading = "inputs x"
-        elif k == last:
-            heading = f"output layer {k} = y · {net.activations[k - 1]}"
-        else:
-            heading = f"layer {k} · {net.activations[k - 1]}"
-        out.append(
-            _text(centre, HEADER - 10, heading, font_size="12", fill=FAINT, text_anchor="middle")
-        )
+        heading = f"output layer {k} = y" if k == last else f"layer {k}"
+        heading = f"{heading} · {net.activations[k - 1]}" if k else "inputs x"
+        out.append(_text(centre, HEADER - 10, heading, 12, fill=FAINT, text_anchor="middle"))
 
-    # Edges under the neurons, in parameter order.
+    # Edges under the neurons, in parameter order. A labelled edge ends in a level stub
+    # beside its neuron with its number on it: the stubs into one neuron are LABEL_PITCH
+    # apart and no other edge reaches that margin, so the numbers never overlap.
     labels = []
     for k in range(1, len(net.sizes)):
-        layer_edges = net.layer_edges(k)
-        grads = k in view.grad_layers
+        grads = view.edges_show_grads(k)
         largest = largest_grad if grads else largest_weight
-        few = len(layer_edges) <= MAX_LABELLED_EDGES
-        out.append(f'<g class="weights layer-{k}">')
-        for edge in layer_edges:
+        labelled = k in layout.labelled
+        out.append(
+            f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
+            'stroke-linejoin="round">'
+        )
+        for edge in net.layer_edges(k):
             value = edge.grad if grads else edge.weight
             colour, stroke, dash = _edge_style(value, largest)
             x1, y1 = boxes[(k - 1, edge.column)].right
-            x2, y2 = boxes[(k, edge.row)].left
-            opacity = 0.8 if few else 0.6
-            if focused:
-                if edge.name in view.focus_edges:
-                    opacity = 1.0
-                elif view.focus_layer == k:
-                    opacity = 0.7
-                else:
-                    opacity = 0.12
-            out.append(
-                f'<line class="weight" x1="{_attr(x1)}" y1="{_attr(y1)}" x2="{_attr(x2)}" '
-                f'y2="{_attr(y2)}" stroke="{colour}" stroke-width="{stroke:.2f}"{dash} '
-                f'stroke-opacity="{opacity}" stroke-linecap="round">'
-                f"<title>{html.escape(_edge_title(edge, k in view.grads_known))}</title>"
-                "</line>"
+            x2, y2 = boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
+            points = (
+                [(x1, y1), (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [(x1, y1), (x2, y2)]
             )
-            if few:
+            opacity = 0.8 if labelled else 0.6
+            if focused:
+                in_focus = edge.name in view.focus_edges
+                opacity = 1.0 if in_focus else 0.7 if view.focus_layer == k else 0.12
+            out.append(
+                '<polyline class="weight" points="'
+                + " ".join(f"{_attr(px)},{_attr(py)}" for px, py in points)
+                + f'" stroke="{colour}" stroke-width="{stroke:.2f}"{dash} '
+                f'stroke-opacity="{opacity}">'
+                f"<title>{html.escape(_edge_title(edge, k >= view.grads_from))}</title>"
+                "</polyline>"
+            )
+            if labelled:
                 # Every frame of a player has every label, hidden where it does not apply,
-                # so that nothing moves from frame to frame.
+                # so that nothing moves from frame to frame. A wide white halo cuts the
+                # edge away under the digits, however long the number is.
                 visible = not focused or edge.name in view.focus_edges or view.focus_layer == k
-                # Spread the labels along the edges by source, so those from one neuron
-                # (which fan out) and those into one neuron (which converge) do not collide.
-                n_in = net.sizes[k - 1]
-                t = 0.28 + 0.44 * ((edge.column - 1) / (n_in - 1) if n_in > 1 else 0.5)
-                lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
                 labels.append(
                     _text(
-                        lx,
-                        ly + 3.5,
+                        x2 - 5,
+                        y2 + 3.5,
                         _num(value),
-                        font_size="10",
+                        10,
                         fill=colour if value else FAINT,
-                        text_anchor="middle",
+                        text_anchor="end",
                         stroke="#ffffff",
-                        stroke_width="4",
+                        stroke_width="7",
                         stroke_linejoin="round",
                         paint_order="stroke",
                         **({} if visible else {"visibility": "hidden"}),
@@ -632,7 +625,7 @@ def _render(net: _Network, layout: _Layout, view: _View, show: str) -> str:
                 )
         out.append("</g>")
     if layout.loss_box is not None:
-        lx, ly = layout.loss_box.left
+        lx, ly = layout.loss_box.port(1, 1)
         for i in range(1, net.sizes[-1] + 1):
             x1, y1 = boxes[(last, i)].right
             out.append(
@@ -641,146 +634,96 @@ def _render(net: _Network, layout: _Layout, view: _View, show: str) -> str:
             )
     out.append(f'<g class="edge-labels">{"".join(labels)}</g>')
 
-    # Neurons.
     out.append('<g class="neurons">')
     for record in net.neurons:
-        box = boxes[(record.layer, record.row)]
-        title = html.escape(_neuron_title(net, record, view))
-        is_focus = view.focus_neuron == (record.layer, record.row)
-        delta_shown = record.layer in view.deltas and record.delta is not None
-        fill = _tint(record.delta, largest_delta) if delta_shown else "#ffffff"
-        stroke, stroke_width = (INK, 3.0) if is_focus else ("#555555", 1.0)
-        if record.layer == 0:
-            fill = "#f3f3f3"
-        # A ReLU that is off (α ≤ 0) passes nothing forward and no gradient back.
-        off = (
-            record.activation == "relu"
-            and record.layer in view.forward
-            and record.alpha is not None
-            and record.alpha <= 0
-        )
-        dash = ' stroke-dasharray="4 3"' if off else ""
-        out.append(f'<g class="neuron layer-{record.layer}"><title>{title}</title>')
-        if not box.numbered:
-            cx, cy = box.x + DOT_RADIUS, box.y + DOT_RADIUS
-            out.append(
-                f'<circle cx="{_attr(cx)}" cy="{_attr(cy)}" r="{DOT_RADIUS}" fill="{fill}" '
-                f'stroke="{stroke}" stroke-width="{stroke_width}"{dash}/></g>'
-            )
-            continue
-        out.append(
-            f'<rect x="{_attr(box.x)}" y="{_attr(box.y)}" width="{_attr(box.width)}" '
-            f'height="{_attr(box.height)}" rx="7" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{stroke_width}"{dash}/>'
-        )
-        left, top = box.x + 7, box.y + LINE
-        right = box.x + box.width - 7
-        out.append(_text(left, top, record.name, font_size="12", font_weight="bold", fill=INK))
-        if record.layer == 0:
-            if net.has_example:
-                value = record.h if 0 in view.forward else None
-                out.append(_text(left, top + LINE, f"= {_num(value)}", font_size="11", fill=INK))
-        else:
-            out.append(
-                _text(
-                    right,
-                    top,
-                    f"b {_num(record.bias)}",
-                    font_size="10",
-                    fill=FAINT,
-                    text_anchor="end",
-                )
-            )
-            if net.has_example:
-                shown = record.layer in view.forward
-                alpha = _num(record.alpha if shown else None)
-                h = _num(record.h if shown else None)
-                out.append(_text(left, top + LINE, f"α {alpha}", font_size="11", fill=INK))
-                out.append(_text(left + 62, top + LINE, f"h {h}", font_size="11", fill=INK))
-                if net.loss is not None:
-                    delta = _num(record.delta if record.layer in view.deltas else None)
-                    out.append(
-                        _text(
-                            left,
-                            top + 2 * LINE,
-                            f"δ {delta}",
-                            font_size="11",
-                            font_weight="bold",
-                            fill=INK,
-                        )
-                    )
-            elif record.layer == last:
-                out.append(_text(left, top + LINE, "output y", font_size="11", fill=FAINT))
-            else:
-                out.append(
-                    _text(left, top + LINE, record.activation or "", font_size="11", fill=FAINT)
-                )
-        out.append("</g>")
+        out.append(_neuron(net, record, boxes[(record.layer, record.row)], view, largest_delta))
     out.append("</g>")
 
     if layout.loss_box is not None:
         box = layout.loss_box
-        shown = view.show_loss
-        out.append('<g class="loss">')
-        out.append(
-            f'<rect x="{_attr(box.x)}" y="{_attr(box.y)}" width="{_attr(box.width)}" '
-            f'height="{_attr(box.height)}" rx="7" fill="#fffbe6" stroke="#555555" '
-            'stroke-width="1"/>'
-        )
         left, top = box.x + 7, box.y + LINE
-        out.append(
-            _text(
-                left,
-                top,
-                f"L = {_num(net.loss if shown else None, 4)}",
-                font_size="12",
-                font_weight="bold",
-                fill=INK,
-            )
-        )
-        if net.target is not None:
-            out.append(
-                _text(left, top + LINE, f"t = {_target_text(net.target)}", font_size="11", fill=INK)
-            )
-        name_line = 2 if net.target is not None else 1
-        out.append(
-            _text(left, top + name_line * LINE, str(net.loss_name)[:20], font_size="10", fill=FAINT)
-        )
-        out.append("</g>")
+        loss = _num(net.loss if view.show_loss else None, 4)
+        lines = [f"t = {_target_text(net.target)}"] if net.target is not None else []
+        out += [
+            '<g class="loss">',
+            _rect(box, "#fffbe6"),
+            _text(left, top, f"L = {loss}", 12, font_weight="bold"),
+            *(_text(left, top + LINE, line) for line in lines),
+            _text(left, top + (1 + len(lines)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
+            "</g>",
+        ]
 
-    out.append(_legend(net, view, legend_top, width, largest_weight, largest_grad, show))
+    out.append(_legend(net, view, bool(layout.labelled), legend_top, layout.width))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _legend(
-    net: _Network,
-    view: _View,
-    top: float,
-    width: float,
-    largest_weight: float,
-    largest_grad: float,
-    show: str,
+def _neuron(
+    net: _Network, record: NeuronRecord, box: _Box, view: _View, largest_delta: float
 ) -> str:
+    """One neuron: a box with its numbers (a dot in a wide layer) and its hover title."""
+    k = record.layer
+    forward = k <= view.forward
+    if k == 0:
+        fill = "#f3f3f3"
+    elif k >= view.deltas_from and record.delta is not None:
+        fill = _tint(record.delta, largest_delta)
+    else:
+        fill = "#ffffff"
+    stroke, stroke_width = (INK, 3.0) if view.focus_neuron == (k, record.row) else ("#555555", 1.0)
+    # A ReLU that is off (α ≤ 0) passes nothing forward and no gradient back.
+    off = record.activation == "relu" and forward and record.alpha is not None and record.alpha <= 0
+    dash = ' stroke-dasharray="4 3"' if off else ""
+    title = html.escape(_neuron_title(net, record, view))
+    out = [f'<g class="neuron layer-{k}"><title>{title}</title>']
+    if box.height <= 2 * DOT_RADIUS:
+        cx, cy = box.x + DOT_RADIUS, box.y + DOT_RADIUS
+        out.append(
+            f'<circle cx="{_attr(cx)}" cy="{_attr(cy)}" r="{DOT_RADIUS}" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{stroke_width}"{dash}/></g>'
+        )
+        return "\n".join(out)
+    out.append(_rect(box, fill, stroke, stroke_width, dash))
+    left, top, right = box.x + 7, box.y + LINE, box.x + box.width - 7
+    out.append(_text(left, top, record.name, 12, font_weight="bold"))
+    if k == 0:
+        if net.has_example:
+            out.append(_text(left, top + LINE, f"= {_num(record.h if forward else None)}"))
+    else:
+        out.append(_text(right, top, f"b {_num(record.bias)}", 10, fill=FAINT, text_anchor="end"))
+        if net.has_example:
+            alpha, h = (_num(v if forward else None) for v in (record.alpha, record.h))
+            out.append(_text(left, top + LINE, f"α {alpha}"))
+            out.append(_text(left + 62, top + LINE, f"h {h}"))
+            if net.loss is not None:
+                delta = _num(record.delta if k >= view.deltas_from else None)
+                out.append(_text(left, top + 2 * LINE, f"δ {delta}", font_weight="bold"))
+        else:
+            about = "output y" if k == net.depth else record.activation or ""
+            out.append(_text(left, top + LINE, about, fill=FAINT))
+    out.append("</g>")
+    return "\n".join(out)
+
+
+def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float) -> str:
     """The key: edge colours and widths, what a neuron's numbers are, and the names."""
+    grads = view.show == "grads"
+    symbol = "∂L/∂w" if grads else "w"
+    largest = _largest([e.grad if grads else e.weight for e in net.edges])
+    encoding = "(colour = sign, width = size)"
+    if grads and view.grads_from > 1:  # a player's gradient frame: the lower layers show w
+        first, last = view.grads_from, net.depth
+        layers = f"layers {first}–{last}" if first < last else f"layer {last}"
+        key = f"{layers}: gradient ∂L/∂w, earlier layers: weight w {encoding}"
+    else:
+        key = f"{'gradient ∂L/∂w' if grads else 'weight w'} {encoding}"
+    labels = "; the number at an edge's end is that value" if labelled else ""
     out = [
         '<g class="legend">',
         f'<line x1="{MARGIN}" y1="{_attr(top - 16)}" x2="{_attr(width - MARGIN)}" '
         f'y2="{_attr(top - 16)}" stroke="#dddddd" stroke-width="1"/>',
+        _text(MARGIN, top, f"edges: {key}{labels}", font_weight="bold"),
     ]
-    symbol = "∂L/∂w" if show == "grads" else "w"
-    largest = largest_grad if show == "grads" else largest_weight
-    x = MARGIN
-    out.append(
-        _text(
-            x,
-            top,
-            f"edges: {_edge_key_text(view, len(net.sizes) - 1, show)}",
-            font_size="11",
-            font_weight="bold",
-            fill=INK,
-        )
-    )
     samples = [
         (POSITIVE, 3.0, "", f"{symbol} > 0"),
         (NEGATIVE, 3.0, "", f"{symbol} < 0"),
@@ -788,51 +731,34 @@ def _legend(
         (FAINT, 0.6, "", "thin: small"),
         (FAINT, 6.0, "", f"thick: |{symbol}| = {_num(largest)} (largest)"),
     ]
-    sx, sy = x, top + 18
+    sx, sy = MARGIN, top + 18
     for colour, stroke, dash, label in samples:
         out.append(
             f'<line x1="{_attr(sx)}" y1="{_attr(sy - 4)}" x2="{_attr(sx + 28)}" '
             f'y2="{_attr(sy - 4)}" stroke="{colour}" stroke-width="{stroke}"{dash}/>'
         )
-        out.append(_text(sx + 34, sy, label, font_size="11", fill=INK))
+        out.append(_text(sx + 34, sy, label))
         sx += 34 + (230 if label.startswith("thick") else 110)
-    lines = []
     if net.has_example:
-        lines.append(
+        lines = [
             "neuron: name, b = its bias; α = b + Σ w·h (pre-activation), h = f(α); "
             + ("δ = ∂L/∂α, tint = sign and size of δ" if net.loss is not None else "")
             + ("; dashed: a ReLU that is off" if "relu" in net.activations else "")
-        )
+        ]
     else:
-        lines.append("neuron: name, b = its bias, and its activation f")
-    output_name = f"h{len(net.sizes) - 1}[i]"
+        lines = ["neuron: name, b = its bias, and its activation f"]
     lines.append(
-        f"xj = input j; hk[i] = neuron i of layer k; Wk[i,j] joins neuron j of layer k−1 to "
-        f"neuron i of layer k; the last layer's {output_name} is the output y."
+        "xj = input j; hk[i] = neuron i of layer k; Wk[i,j] joins neuron j of layer k−1 to "
+        f"neuron i of layer k; the last layer's {h_name(net.depth, 'i')} is the output y."
     )
-    if show == "grads" and largest_grad == 0 and net.loss is None:
+    if grads and largest == 0 and net.loss is None:
         lines.append("every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss.")
     else:
         lines.append("Hover over a neuron or an edge for its name and exact numbers.")
     for n, line in enumerate(lines):
-        out.append(_text(x, top + 44 + n * 17, line, font_size="11", fill=INK))
+        out.append(_text(MARGIN, top + 44 + n * 17, line))
     out.append("</g>")
     return "\n".join(out)
-
-
-def _edge_key_text(view: _View, last: int, show: str) -> str:
-    """What the edges encode; in a player's gradient frames, some layers show ∂L/∂w."""
-    encoding = "(colour = sign, width = size)"
-    if show == "grads" and view.grad_layers and len(view.grad_layers) < last:
-        first = min(view.grad_layers)
-        return (
-            f"layers {first}–{last}: gradient ∂L/∂w, earlier layers: weight w {encoding}"
-            if first < last
-            else f"layer {last}: gradient ∂L/∂w, earlier layers: weight w {encoding}"
-        )
-    if show == "grads":
-        return f"gradient ∂L/∂w {encoding}"
-    return f"weight w {encoding}"
 
 
 # -- the drawing ---------------------------------------------------------------------------------
@@ -871,18 +797,29 @@ class NetworkDrawing:
     def svg(self) -> str:
         """The SVG text; the same model and example give the same text."""
         if self._svg is None:
-            net = self._net
-            self._svg = _render(net, _layout(net), _View.everything(net, self.show), self.show)
+            self._svg = _render(
+                self._net, _layout(self._net), _View.everything(self._net, self.show)
+            )
         return self._svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the diagram to ``path`` (``.svg``); it appears whole or not at all."""
         path = Path(path)
-        if path.suffix.lower() != ".svg":
+        suffix = path.suffix.lower()
+        if suffix in (".png", ".pdf"):
+            # The SVG is nn's own text, not Graphviz output, and turning SVG into pixels or
+            # PDF takes a renderer autograd-core does not depend on.
             raise ValueError(
-                f"cannot save a network diagram as {path.suffix or 'a file without a suffix'!r}"
-                f" ({path.name}); accepted suffix: .svg (a browser opens it, and prints it to "
-                "PDF or PNG)"
+                f"cannot save a network diagram as {suffix} ({path.name}): it is drawn as SVG "
+                "and autograd-core has no SVG-to-PNG/PDF converter; accepted suffix: .svg. "
+                f"Save {path.with_suffix('.svg').name}, then open it in a browser and print "
+                "to PDF (or take a screenshot), or convert it with any SVG tool such as "
+                "rsvg-convert or Inkscape"
+            )
+        if suffix != ".svg":
+            raise ValueError(
+                f"cannot save a network diagram as {suffix or 'a file without a suffix'!r}"
+                f" ({path.name}); accepted suffix: .svg"
             )
         if not path.parent.is_dir():
             raise FileNotFoundError(f"cannot save {path}: no directory {path.parent}")
@@ -935,33 +872,15 @@ def draw_network(
     """
     if show not in SHOW_MODES:
         raise ValueError(f"show must be one of {', '.join(map(repr, SHOW_MODES))}; got {show!r}")
-    _check_size(_check_model(model, "draw_network"), max_weights, "draw_network")
-    net = _analyse(model, x, target, loss, "draw_network")
-    return NetworkDrawing(net, show)
-
-
-def _check_size(model: MLP, max_weights: int | None, who: str) -> None:
-    count = sum(a * b for a, b in zip(model.sizes, model.sizes[1:]))
-    if max_weights is not None and count > max_weights:
-        raise ValueError(
-            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
-            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
-            "anyway."
-        )
+    return NetworkDrawing(_analyse(model, x, target, loss, "draw_network", max_weights), show)
 
 
 # -- the player -----------------------------------------------------------------------------------
 
 
-def _psi_prime(activation: str, alpha: float, h: float) -> float:
-    """ψ = f′(α), from the activation's own formula (not from the engine's backward)."""
-    if activation == "relu":
-        return 1.0 if alpha > 0 else 0.0
-    if activation == "sigmoid":
-        return h * (1.0 - h)
-    if activation == "tanh":
-        return 1.0 - h * h
-    return 1.0
+def _psi_prime(record: NeuronRecord) -> float:
+    """ψ = f′(α), from the activation table's formula (not from the engine's backward)."""
+    return float(TABLE[record.activation or "linear"].derivative(np.float64(record.alpha or 0.0)))
 
 
 def _factor(value: float) -> str:
@@ -984,131 +903,109 @@ def _terms(pairs: Sequence[tuple[float, float]], limit: int = 4) -> str:
     return text
 
 
-def _focus(records: Sequence[NeuronRecord]) -> NeuronRecord:
-    """The neuron the captions follow: the one with the largest |δ|, first on ties."""
-    return max(records, key=lambda r: (abs(r.delta or 0.0), -r.row))
+def _focus(net: _Network, k: int) -> NeuronRecord:
+    """The neuron of layer k the captions follow: the one with the largest |δ|, first on ties."""
+    return max(net.layer_neurons(k), key=lambda r: (abs(r.delta or 0.0), -r.row))
 
 
 def _frames(net: _Network) -> list[tuple[_View, str]]:
-    n = len(net.sizes) - 1
-    everything = frozenset(range(n + 1))
+    n = net.depth
+    never = n + 1  # a layer index past the output: no layer yet
     frames: list[tuple[_View, str]] = []
-    x_text = _vector(net.x or ())
-    frames.append(
-        (
-            _View(frozenset({0}), frozenset(), frozenset(), frozenset(), False),
-            f"Forward pass. The inputs: h0 = x = {x_text}. Each layer k computes "
-            "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
-        )
+
+    def add(
+        caption: str,
+        forward: int,
+        deltas_from: int = never,
+        grads_from: int = never,
+        *,
+        show_loss: bool = True,
+        **focus: Any,
+    ) -> None:
+        """A frame with α and h of layers 0…forward and δ, ∂L/∂w from the layers given; a
+        layer's edges show ∂L/∂w once it is known."""
+        show = "grads" if grads_from <= n else "weights"
+        frames.append((_View(forward, deltas_from, grads_from, show, show_loss, **focus), caption))
+
+    add(
+        f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k computes "
+        "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
+        0,
+        show_loss=False,
     )
     for k in range(1, n + 1):
-        focus = _focus(net.layer_neurons(k))
+        focus = _focus(net, k)
         i = focus.row
-        pairs = [
-            (net.edge(k, i, j).weight, net.neuron(k - 1, j).h or 0.0)
-            for j in range(1, net.sizes[k - 1] + 1)
-        ]
-        previous = "x" if k == 1 else f"h{k - 1}"
-        source = "xⱼ" if k == 1 else f"h{k - 1}[j]"
-        caption = (
-            f"Forward, layer {k}: α{k}[{i}] = {focus.bias_name} + Σⱼ W{k}[{i},j] {source} = "
-            f"{_num(focus.bias)} + ({_terms(pairs)}) = {_num(focus.alpha)}; "
-            f"h{k}[{i}] = {focus.activation}(α{k}[{i}]) = {_num(focus.h)}. "
-            f"Every neuron of layer {k} does the same with {previous}."
+        columns = range(1, net.sizes[k - 1] + 1)
+        pairs = [(net.edge(k, i, j).weight, net.neuron(k - 1, j).h or 0.0) for j in columns]
+        source = input_name("j") if k == 1 else h_name(k - 1, "j")
+        add(
+            f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
+            f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + ({_terms(pairs)}) "
+            f"= {_num(focus.alpha)}; {h_name(k, i)} = {focus.activation}({alpha_name(k, i)}) "
+            f"= {_num(focus.h)}. Every neuron of layer {k} does the same with "
+            f"{'x' if k == 1 else f'h{k - 1}'}.",
+            k,
+            show_loss=False,
+            focus_neuron=(k, i),
+            focus_edges=frozenset(weight_name(k, i, j) for j in columns),
         )
-        frames.append(
-            (
-                _View(
-                    frozenset(range(k + 1)),
-                    frozenset(),
-                    frozenset(),
-                    frozenset(),
-                    False,
-                    focus_neuron=(k, i),
-                    focus_edges=frozenset(f"W{k}[{i},{j}]" for j in range(1, net.sizes[k - 1] + 1)),
-                ),
-                caption,
-            )
-        )
-    frames.append(
-        (
-            _View(everything, frozenset(), frozenset(), frozenset(), True),
-            (
-                f"The loss: L = {net.loss_name}(y, t) = {_num(net.loss, 4)} with target "
-                f"t = {_target_text(net.target)}."
-                if net.target is not None
-                else f"The loss: L = {net.loss_name}(y) = {_num(net.loss, 4)}."
-            )
-            + " The backward pass starts here: δ(k) = ∂L/∂α(k) for each layer, from the "
-            "output down.",
-        )
+    loss = (
+        f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {_target_text(net.target)}"
+        if net.target is not None
+        else f"{net.loss_name}(y) = {_num(net.loss, 4)}"
+    )
+    add(
+        f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for each "
+        "layer, from the output down.",
+        n,
     )
     # δ at the output: ∂L/∂h from the loss, times ψ′.
-    outputs = net.layer_neurons(n)
-    focus = _focus(outputs)
+    focus = _focus(net, n)
     i = focus.row
-    dl_dh = (net.output_grads or ())[i - 1]
-    psi = _psi_prime(focus.activation or "linear", focus.alpha or 0.0, focus.h or 0.0)
-    frames.append(
-        (
-            _View(everything, frozenset({n}), frozenset(), frozenset(), True, focus_neuron=(n, i)),
-            f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂α{n}[{i}] = ∂L/∂h{n}[{i}] · "
-            f"ψ'(α{n}[{i}]) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
-            f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
-        )
+    dl_dh, psi = (net.output_grads or ())[i - 1], _psi_prime(focus)
+    add(
+        f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)} "
+        f"· ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
+        f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
+        n,
+        n,
+        focus_neuron=(n, i),
     )
     for k in range(n - 1, 0, -1):
-        focus = _focus(net.layer_neurons(k))
+        focus = _focus(net, k)
         i = focus.row
-        psi = _psi_prime(focus.activation or "linear", focus.alpha or 0.0, focus.h or 0.0)
-        pairs = [
-            (net.edge(k + 1, j, i).weight, net.neuron(k + 1, j).delta or 0.0)
-            for j in range(1, net.sizes[k + 1] + 1)
-        ]
+        psi = _psi_prime(focus)
+        rows = range(1, net.sizes[k + 1] + 1)
+        pairs = [(net.edge(k + 1, j, i).weight, net.neuron(k + 1, j).delta or 0.0) for j in rows]
         total = math.fsum(a * b for a, b in pairs)
-        frames.append(
-            (
-                _View(
-                    everything,
-                    frozenset(range(k, n + 1)),
-                    frozenset(),
-                    frozenset(),
-                    True,
-                    focus_neuron=(k, i),
-                    focus_edges=frozenset(
-                        f"W{k + 1}[{j},{i}]" for j in range(1, net.sizes[k + 1] + 1)
-                    ),
-                ),
-                f"Backward, layer {k}: δ{k}[{i}] = ψ'(α{k}[{i}]) · Σⱼ W{k + 1}[j,{i}] "
-                f"δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) = {_num(psi)} · {_factor(total)} "
-                f"= {_num(psi * total)}. In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
-            )
+        add(
+            f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
+            f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
+            f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
+            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
+            n,
+            k,
+            focus_neuron=(k, i),
+            focus_edges=frozenset(weight_name(k + 1, j, i) for j in rows),
         )
-    all_deltas = frozenset(range(1, n + 1))
     for k in range(n, 0, -1):
-        layer_edges = net.layer_edges(k)
-        edge = max(layer_edges, key=lambda e: (abs(e.grad), -e.row, -e.column))
-        target = net.neuron(k, edge.row)
-        source = net.neuron(k - 1, edge.column)
-        product = (target.delta or 0.0) * (source.h or 0.0)
-        frames.append(
-            (
-                _View(
-                    everything,
-                    all_deltas,
-                    frozenset(range(k, n + 1)),
-                    frozenset(range(k, n + 1)),
-                    True,
-                    focus_neuron=(k, edge.row),
-                    focus_edges=frozenset({edge.name}),
-                    focus_layer=k,
-                ),
-                f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
-                f"For the thickest edge, ∂L/∂{edge.name} = δ{k}[{edge.row}] · {source.name} = "
-                f"{_num(target.delta)} · {_factor(source.h)} = {_num(product)}; "
-                f"∂L/∂{target.bias_name} = δ{k}[{edge.row}] = {_num(target.delta)}. "
-                f"Layer {k}'s edges now show ∂L/∂w.",
-            )
+        edge = max(net.layer_edges(k), key=lambda e: (abs(e.grad), -e.row, -e.column))
+        target, source = net.neuron(k, edge.row), net.neuron(k - 1, edge.column)
+        delta = f"δ{k}[{edge.row}]"
+        add(
+            f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
+            f"For the thickest edge, ∂L/∂{edge.name} = {delta} · {source.name} = "
+            f"{_num(target.delta)} · {_factor(source.h)} = "
+            f"{_num((target.delta or 0.0) * (source.h or 0.0))}; "
+            f"∂L/∂{target.bias_name} = {delta} = {_num(target.delta)}. "
+            f"Layer {k}'s edges now show ∂L/∂w.",
+            n,
+            1,
+            k,
+            focus_neuron=(k, edge.row),
+            focus_edges=frozenset({edge.name}),
+            focus_layer=k,
         )
     return frames
 
@@ -1121,16 +1018,16 @@ class NetworkStepThrough(HtmlPlayer):
     self-contained page with Prev/Next, a slider and the arrow keys.
     """
 
+    TITLE = "Backpropagation through the network, layer by layer"
+
     def __init__(self, net: _Network) -> None:
         self._net = net
         layout = _layout(net)
         planned = _frames(net)
-        self.frames = tuple(_render(net, layout, view, _frame_show(view)) for view, _ in planned)
+        self.frames = tuple(_render(net, layout, view) for view, _ in planned)
         self.captions = tuple(caption for _, caption in planned)
         self.neurons = net.neurons
         self.edges = net.edges
-
-    TITLE = "Backpropagation through the network, layer by layer"
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -1143,10 +1040,6 @@ class NetworkStepThrough(HtmlPlayer):
         return player_fragment(self.frames, self.captions)
 
 
-def _frame_show(view: _View) -> str:
-    return "grads" if view.grad_layers else "weights"
-
-
 def step_through_network(
     model: MLP, x: Sequence[float], target: Any, loss: Loss
 ) -> NetworkStepThrough:
@@ -1157,8 +1050,5 @@ def step_through_network(
     layer's ∂L/∂W(k) = δ(k) h(k−1)ᵀ. Every caption works the formula for one neuron (the
     one with the largest |δ|) with its numbers. The model is left as it was.
     """
-    _check_size(
-        _check_model(model, "step_through_network"), DEFAULT_MAX_WEIGHTS, "step_through_network"
-    )
     net = _analyse(model, x, target, loss, "step_through_network", require_example=True)
     return NetworkStepThrough(net)

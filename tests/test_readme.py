@@ -1,4 +1,9 @@
-"""The README runs as written: its code blocks, its printed numbers and its command line."""
+"""The README runs as written: its code blocks, its printed numbers and its command line.
+
+This is the one place that runs the README's sections (the "Drawing graphs" section is still
+run by tests/autograd_core/draw/test_dot.py). Every printed number is checked against
+something computed here apart from the library: by hand, or in plain NumPy.
+"""
 
 import math
 import os
@@ -6,9 +11,11 @@ import re
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograd_core.cli import main
+from nn import MLP
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -111,3 +118,59 @@ def test_the_shell_example_writes_into_out_and_reports_what_the_readme_shows(
         ("x", "-0.125"),
         ("b", "0.25"),
     ]
+
+
+def test_neural_networks_section_runs_as_written(capsys):
+    code = "\n".join(blocks(section("Neural networks"), "python"))
+    run_python(code)
+    lines = capsys.readouterr().out.splitlines()
+    gradients = dict(line.split() for line in lines[:6])
+    # The 2-2-1 network worked by hand in tests/nn/test_gradients.py.
+    assert gradients == {
+        "W1[1,1]": "-3.0", "W1[1,2]": "-1.5", "b1[1]": "-1.5",
+        "W1[2,1]": "0.0", "W1[2,2]": "0.0", "b1[2]": "0.0",
+    }  # fmt: skip
+    assert lines[-1].startswith("training accuracy: ")
+    assert int(lines[-1].split()[-1].rstrip("%")) >= 95
+
+
+def run_network_section(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()  # the README's quick start makes out/ first
+    (code,) = blocks(section("See the whole network"), "python")
+    run_python(code)
+
+
+def test_network_section_prints_the_lectures_delta_and_gradient(tmp_path, monkeypatch, capsys):
+    run_network_section(tmp_path, monkeypatch)
+    delta, grad = (float(v) for v in capsys.readouterr().out.split())
+    # The same model and example in plain NumPy (lecture 003): α(k) = W(k) h(k−1) + b(k),
+    # ReLU hidden, linear output, L = ½ (t − y)²; then δ(3) = y − t,
+    # δ(2) = ψ(2) W(3)ᵀ δ(3) with ψ = [α > 0], and ∂L/∂W3[1,3] = δ3[1] h2[3].
+    Ws, bs = MLP(2, [16, 16, 1], seed=0).weight_arrays()
+    x, t = np.array([0.5, -1.0]), 1.0
+    alpha1 = Ws[0] @ x + bs[0]
+    h1 = np.maximum(alpha1, 0.0)
+    alpha2 = Ws[1] @ h1 + bs[1]
+    h2 = np.maximum(alpha2, 0.0)
+    y = Ws[2] @ h2 + bs[2]
+    delta3 = y - t
+    delta2 = (alpha2 > 0) * (Ws[2].T @ delta3)
+    assert delta2[2] != 0  # h2[3] is on, so the printed δ teaches something
+    assert delta == pytest.approx(delta2[2], rel=1e-12)
+    assert grad == pytest.approx(delta3[0] * h2[2], rel=1e-12)
+    assert (tmp_path / "out" / "backprop.html").exists()
+
+
+def test_the_committed_network_picture_is_up_to_date(tmp_path, monkeypatch, capsys):
+    # docs/network.svg is the picture the README shows; it must be what the README's code
+    # draws today, or the page shows a stale picture. (Its numbers are checked above and
+    # in tests/nn/test_network.py; this only catches a picture nobody regenerated.)
+    run_network_section(tmp_path, monkeypatch)
+    assert "](docs/network.svg)" in section("See the whole network")
+    drawn = (tmp_path / "out" / "network.svg").read_text(encoding="utf-8")
+    committed = (README.parent / "docs" / "network.svg").read_text(encoding="utf-8")
+    assert drawn == committed, (
+        'docs/network.svg is stale: run the README\'s "See the whole network" snippet and '
+        "copy out/network.svg to docs/network.svg"
+    )
