@@ -96,7 +96,7 @@ def _sum_adjoints(root: Value, this_pass: int) -> list[Value]:
     nodes.sort(key=_creation_number, reverse=True)
     for node in nodes:
         g = node._adjoint  # complete: every consumer is newer and has passed its share
-        if len(node.inputs) == 2:  # most operations are binary: the loop written out
+        if len(node.inputs) == 2:  # the loop below, written out (see benchmarks/README.md)
             (x, y), (dx, dy) = node.inputs, node._local_grads
             x._adjoint += g * dx
             y._adjoint += g * dy

@@ -55,7 +55,7 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         """A leaf holding the real number ``data``; ``label`` names it in drawings."""
-        if isinstance(label, (tuple, list, set)):  # micrograd's Value(out, (x,)): inputs
+        if isinstance(label, (tuple, list, set)):  # inputs, as in micrograd's Value(out, (x,))
             raise TypeError(
                 "Value(data, label) makes a leaf; to make a node from inputs "
                 "(micrograd's Value(out, (x,), 'op')), use "

@@ -216,6 +216,14 @@ def test_an_op_written_with_from_op_gradchecks_steps_and_accumulates_like_a_buil
     assert step.contributions == ((y, math.cos(0.3)),)  # upstream 1 × local cos y
 
 
+def test_local_derivatives_are_taken_at_forward_time():
+    x = Value(0.3)
+    y = sin(x)
+    x.data = 1.0  # too late: sin's node holds cos 0.3 already
+    y.backward()
+    assert (y.data, x.grad) == (math.sin(0.3), math.cos(0.3))
+
+
 def test_an_op_written_with_from_op_is_drawn_with_its_local_derivative_on_the_edge():
     x = Value(2.0, label="x")
     node = Value.from_op(8.0, [x], [0.375], "cube_ish")
