@@ -96,12 +96,17 @@ def _sum_adjoints(root: Value, this_pass: int) -> list[Value]:
     nodes.sort(key=_creation_number, reverse=True)
     for node in nodes:
         g = node._adjoint  # complete: every consumer is newer and has passed its share
-        if len(node.inputs) == 2:  # the loop below, written out (see benchmarks/README.md)
-            (x, y), (dx, dy) = node.inputs, node._local_grads
+        inputs, local_grads = node.inputs, node._local_grads
+        # The loop at the end, written out for two inputs and one (see benchmarks/README.md).
+        if len(inputs) == 2:
+            (x, y), (dx, dy) = inputs, local_grads
             x._adjoint += g * dx
             y._adjoint += g * dy
+        elif len(inputs) == 1:
+            (x,), (dx,) = inputs, local_grads
+            x._adjoint += g * dx
         else:
-            for child, local in zip(node.inputs, node._local_grads):
+            for child, local in zip(inputs, local_grads):
                 child._adjoint += g * local
     return nodes + leaves
 

@@ -61,7 +61,7 @@ class Value:
                 "(micrograd's Value(out, (x,), 'op')), use "
                 "Value.from_op(data, inputs, local_grads, op)"
             )
-        _set_fields(self, _real(data, "Value data"), (), (), "", INPUT)
+        _node(_real(data, "Value data"), (), (), "", INPUT, into=self)
         self.label = label
 
     @staticmethod
@@ -276,6 +276,7 @@ def role(value: Value) -> str:
 # -- building nodes ---------------------------------------------------------------------------
 
 _next_number = itertools.count().__next__  # creation numbers 0, 1, 2, …
+_new_object = object.__new__
 
 
 def _node(
@@ -284,30 +285,24 @@ def _node(
     local_grads: tuple[float, ...],
     op: str,
     role: str = INTERMEDIATE,
+    into: Value | None = None,
 ) -> Value:
-    """A new node, as ``Value.from_op`` makes it but without its checks (``data`` a float)."""
-    return _set_fields(object.__new__(Value), data, inputs, local_grads, op, role)
+    """A new node, as ``Value.from_op`` makes it but without its checks (``data`` a float).
 
-
-def _set_fields(
-    value: Value,
-    data: float,
-    inputs: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    op: str,
-    role: str,
-) -> Value:
-    """Give every field of a new Value its first value: the one place that does."""
-    value.data = data
-    value.grad = 0.0
-    value._label = ""
-    value.op = op
-    value.inputs = inputs
-    value._local_grads = local_grads
-    value._role = role
-    value._number = _next_number()
-    value._pass = value._grad_pass = NO_PASS  # _adjoint is set when a pass sets _pass
-    return value
+    The one place that gives a Value's fields their first values: ``into`` is a Value just
+    created (by ``__init__`` or unpickling) to fill instead of a new one.
+    """
+    node = _new_object(Value) if into is None else into
+    node.data = data
+    node.grad = 0.0
+    node._label = ""
+    node.op = op
+    node.inputs = inputs
+    node._local_grads = local_grads
+    node._role = role
+    node._number = _next_number()
+    node._pass = node._grad_pass = NO_PASS  # _adjoint is set when a pass sets _pass
+    return node
 
 
 def _constant(other: object) -> Value:
@@ -328,7 +323,7 @@ def _rebuild_leaf(
     cls: type[Value], data: float, label: str, grad: float, grad_computed: bool, role: str
 ) -> Value:
     """A copied or unpickled leaf (see ``Value.__reduce__``), numbered now."""
-    leaf = _set_fields(object.__new__(cls), data, (), (), "", role)
+    leaf = _node(data, (), (), "", role, into=_new_object(cls))
     leaf._label, leaf.grad = label, grad
     leaf._grad_pass = OUTSIDE_A_PASS if grad_computed else NO_PASS
     return leaf
