@@ -45,7 +45,7 @@ class Value:
 
     # NumPy would otherwise take over `array * value` and build an array of Values: with
     # this, NumPy defers to Value, whose operators return NotImplemented for an array, so
-    # Python raises its TypeError for either order.
+    # either order raises TypeError.
     __array_ufunc__ = None
 
     data: float
