@@ -25,13 +25,19 @@ if TYPE_CHECKING:
     from autograd_core.value import Value
 
 _creation_number = operator.attrgetter("_number")
-_next_pass = itertools.count(1).__next__
+_next_pass = itertools.count(1).__next__  # passes are numbered 1, 2, 3, …
 
-# A pass keeps its running sums in the nodes (their _adjoint slot), so two passes at once
-# would mix them: threads take turns, and a pass started inside another on the same thread
-# (from a signal handler, say) runs as backward_steps does, with its sums in a dictionary.
-# (An RLock, for its _is_owned(): whether this thread is inside a pass.)
-_turn = threading.RLock()
+# A node's _grad_pass is the number of the last pass that added to its .grad, or one of:
+NO_PASS = 0  # no pass has added to .grad yet
+OUTSIDE_A_PASS = -1  # backward_steps added to .grad, or a copied leaf brought its .grad
+
+# A pass keeps its running sums in the nodes (their _adjoint), so two passes at once would
+# mix them: threads take turns, and a pass started inside another on the same thread (from
+# a signal handler, say) runs as backward_steps does, with its sums in a dictionary.
+# (An RLock: a handler that starts a pass after this thread took the lock but before it set
+# inside_pass takes the lock again and runs a whole pass while the other has no sums yet.)
+_one_pass_at_a_time = threading.RLock()
+_this_thread = threading.local()  # its inside_pass is True while this thread runs a pass
 
 
 def graph_nodes(root: Value) -> list[Value]:
@@ -62,34 +68,43 @@ def backward(root: Value) -> None:
     moment could stop it part-way). The running sums carry their pass's number, so the
     next pass recognises whatever an interrupted one left.
     """
-    if _turn._is_owned():  # a pass inside a pass on this thread: keep off its running sums
+    if getattr(_this_thread, "inside_pass", False):  # keep off the running pass's sums
         for _ in backward_steps(root):
             pass
         return
-    with _turn:
-        this_pass = _next_pass()
-        _add_to_grads(_adjoints_in_slots(root, this_pass), this_pass)
+    with _one_pass_at_a_time:
+        _this_thread.inside_pass = True
+        try:
+            this_pass = _next_pass()
+            _add_to_grads(_sum_adjoints(root, this_pass), this_pass)
+        finally:
+            _this_thread.inside_pass = False
 
 
-def _adjoints_in_slots(root: Value, this_pass: int) -> list[Value]:
-    """Every node of root's graph, with ∂root/∂node in its ``_adjoint``."""
+def _sum_adjoints(root: Value, this_pass: int) -> list[Value]:
+    """Every node u of root's graph, with ∂root/∂u summed in its ``_adjoint``."""
     root._pass, root._adjoint = this_pass, 1.0
     nodes, leaves = [root], []  # leaves pass nothing on: the walk skips them
     for node in nodes:
         for child in node.inputs:
             if child._pass != this_pass:  # not yet reached by this pass: start its sum
                 child._pass, child._adjoint = this_pass, 0.0
-                (nodes if child.inputs else leaves).append(child)
+                if child.inputs:
+                    nodes.append(child)
+                else:
+                    leaves.append(child)
     nodes.sort(key=_creation_number, reverse=True)
     for node in nodes:
         g = node._adjoint  # complete: every consumer is newer and has passed its share
         inputs, local_grads = node.inputs, node._local_grads
-        if len(inputs) == 2:  # most nodes: unrolled, which halves the time of the walk
+        # The loop at the end, written out for two inputs and one (see benchmarks/README.md).
+        if len(inputs) == 2:
             (x, y), (dx, dy) = inputs, local_grads
             x._adjoint += g * dx
             y._adjoint += g * dy
         elif len(inputs) == 1:
-            inputs[0]._adjoint += g * local_grads[0]
+            (x,), (dx,) = inputs, local_grads
+            x._adjoint += g * dx
         else:
             for child, local in zip(inputs, local_grads):
                 child._adjoint += g * local
@@ -142,7 +157,7 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     for index, node in enumerate(reversed(topological_order(root))):
         g = adjoint.pop(node)  # every node but root has a consumer, which has been visited
         node.grad += g
-        node._grad_pass = -1  # reached by a step-through, which has no pass number
+        node._grad_pass = OUTSIDE_A_PASS
         contributions = tuple(zip(node.inputs, shares_to_inputs(node, g)))
         for child, share in contributions:
             adjoint[child] = adjoint.get(child, 0.0) + share
@@ -151,4 +166,4 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
 def grad_computed(node: Value) -> bool:
     """Whether a backward pass has reached ``node`` (its ``.grad`` is then meaningful)."""
-    return node._grad_pass != 0
+    return node._grad_pass != NO_PASS

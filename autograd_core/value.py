@@ -8,16 +8,15 @@ the same way for an operation of your own.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import numbers
-import operator
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from autograd_core import ieee
+from autograd_core.graph import NO_PASS, OUTSIDE_A_PASS
 from autograd_core.graph import backward as _run_backward
 
 
@@ -26,7 +25,8 @@ class Value:
 
     ``Value(2.0, label="x")`` is a leaf. Arithmetic on Values (and real numbers) makes new
     nodes that remember their ``inputs``, the ``op`` that made them and their local
-    derivatives with respect to those inputs.
+    derivatives with respect to those inputs. ``Value.from_op`` makes such a node for an
+    operation of your own (where micrograd writes ``Value(out, (x,), 'op')``).
     """
 
     __slots__ = (
@@ -40,11 +40,12 @@ class Value:
         "_number",  # creation number: inputs always have smaller ones (see graph.py)
         "_adjoint",  # backward's running sum ∂root/∂self, valid during pass number _pass
         "_pass",
-        "_grad_pass",  # the last pass that added to grad (0: none yet)
+        "_grad_pass",  # the last pass that added to grad, or NO_PASS / OUTSIDE_A_PASS
     )
 
     # NumPy would otherwise take over `array * value` and build an array of Values: with
-    # this, NumPy defers to Value, whose operators refuse an array on either side alike.
+    # this, NumPy defers to Value, whose operators return NotImplemented for an array, so
+    # either order raises TypeError.
     __array_ufunc__ = None
 
     data: float
@@ -52,22 +53,16 @@ class Value:
     op: str
     inputs: tuple[Value, ...]
 
-    def __init__(self, data: float, label: str = "", *micrograd_style: object) -> None:
-        if micrograd_style or isinstance(label, (tuple, list, set)):
+    def __init__(self, data: float, label: str = "") -> None:
+        """A leaf holding the real number ``data``; ``label`` names it in drawings."""
+        if isinstance(label, (tuple, list, set)):  # inputs, as in micrograd's Value(out, (x,))
             raise TypeError(
                 "Value(data, label) makes a leaf; to make a node from inputs "
                 "(micrograd's Value(out, (x,), 'op')), use "
                 "Value.from_op(data, inputs, local_grads, op)"
             )
-        self.data = _real(data, "Value data")
-        self.grad = 0.0
+        _node(_real(data, "Value data"), (), (), "", INPUT, into=self)
         self.label = label
-        self.op = ""
-        self.inputs = ()
-        self._local_grads = ()
-        self._role = INPUT
-        self._number = _next_number()
-        self._pass = self._grad_pass = 0  # passes are numbered from 1
 
     @staticmethod
     def from_op(
@@ -76,7 +71,8 @@ class Value:
         """The node ``op`` = ``data`` made from ``inputs``, with ∂data/∂inputs[i] = local_grads[i].
 
         This is how to write an operation of your own: it is walked, drawn, stepped and
-        gradchecked like a built-in one.
+        gradchecked like a built-in one. The local derivatives are numbers taken now, at
+        forward time: changing ``x.data`` afterwards does not change them.
 
         >>> import math
         >>> def sin(x):
@@ -88,7 +84,7 @@ class Value:
         (0.0, 1.0)
         """
         inputs, local_grads = _check_op(inputs, local_grads, op)
-        return _node(_real(data, "from_op's data"), inputs, op, local_grads)
+        return _node(_real(data, "from_op's data"), inputs, local_grads, op)
 
     # -- operations: the result, then its local derivatives ---------------------------------
 
@@ -97,21 +93,21 @@ class Value:
         y = other if isinstance(other, Value) else _constant(other)
         if y is NotImplemented:
             return NotImplemented
-        return _node(self.data + y.data, (self, y), "+", _ONE_ONE)
+        return _node(self.data + y.data, (self, y), (1.0, 1.0), "+")
 
     def __sub__(self, other: Value | float) -> Value:
         """z = x − y;  ∂z/∂x = 1, ∂z/∂y = −1."""
         y = other if isinstance(other, Value) else _constant(other)
         if y is NotImplemented:
             return NotImplemented
-        return _node(self.data - y.data, (self, y), "-", _ONE_MINUS_ONE)
+        return _node(self.data - y.data, (self, y), (1.0, -1.0), "-")
 
     def __mul__(self, other: Value | float) -> Value:
         """z = x·y;  ∂z/∂x = y, ∂z/∂y = x."""
         y = other if isinstance(other, Value) else _constant(other)
         if y is NotImplemented:
             return NotImplemented
-        return _node(self.data * y.data, (self, y), "*", (y.data, self.data))
+        return _node(self.data * y.data, (self, y), (y.data, self.data), "*")
 
     def __truediv__(self, other: Value | float) -> Value:
         """z = x / y;  ∂z/∂x = 1/y, ∂z/∂y = −x/y² = −z/y  (x/0 is ±inf, 0/0 nan)."""
@@ -119,11 +115,11 @@ class Value:
         if y is NotImplemented:
             return NotImplemented
         z = ieee.divide(self.data, y.data)
-        return _node(z, (self, y), "/", (ieee.divide(1.0, y.data), -ieee.divide(z, y.data)))
+        return _node(z, (self, y), (ieee.divide(1.0, y.data), -ieee.divide(z, y.data)), "/")
 
     def __neg__(self) -> Value:
         """z = −x;  ∂z/∂x = −1."""
-        return _node(-self.data, (self,), "neg", _MINUS_ONE)
+        return _node(-self.data, (self,), (-1.0,), "neg")
 
     def __pow__(self, exponent: float) -> Value:
         """z = xᵖ for a real number p;  ∂z/∂x = p·xᵖ⁻¹ (0 for p = 0, where z = 1)."""
@@ -137,33 +133,33 @@ class Value:
         p = _real_to_float(exponent)
         x = self.data
         local = 0.0 if p == 0.0 else p * ieee.power(x, p - 1.0)  # not 0·x⁻¹: nan at x = 0
-        return _node(ieee.power(x, p), (self,), f"**{_format_exponent(p)}", (local,))
+        return _node(ieee.power(x, p), (self,), (local,), f"**{_format_exponent(p)}")
 
     def relu(self) -> Value:
         """ReLU(x) = max(0, x);  derivative step(x), taken as 0 at x = 0."""
         x = self.data
         # nan stays nan (as in NumPy and PyTorch): a diverged value must not look like 0.
-        return _node(0.0 if x <= 0.0 else x, (self,), "relu", _ONE if x > 0.0 else _ZERO)
+        return _node(0.0 if x <= 0.0 else x, (self,), (1.0,) if x > 0.0 else (0.0,), "relu")
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e⁻ˣ), computed so that it never overflows;  σ′(x) = σ(x)(1 − σ(x))."""
         s = ieee.sigmoid(self.data)
-        return _node(s, (self,), "sigmoid", (s * (1.0 - s),))
+        return _node(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def tanh(self) -> Value:
         """tanh(x);  d/dx tanh(x) = 1 − tanh²(x)."""
         t = math.tanh(self.data)
-        return _node(t, (self,), "tanh", (1.0 - t * t,))
+        return _node(t, (self,), (1.0 - t * t,), "tanh")
 
     def exp(self) -> Value:
         """eˣ (inf when it overflows);  d/dx eˣ = eˣ."""
         e = ieee.exp(self.data)
-        return _node(e, (self,), "exp", (e,))
+        return _node(e, (self,), (e,), "exp")
 
     def log(self) -> Value:
         """ln x (−inf at 0, nan below 0);  d/dx ln x = 1/x."""
         x = self.data
-        return _node(ieee.log(x), (self,), "log", (ieee.divide(1.0, x),))
+        return _node(ieee.log(x), (self,), (ieee.divide(1.0, x),), "log")
 
     # -- a number on the left: 2 * x is x's __rmul__ ----------------------------------------
 
@@ -194,13 +190,11 @@ class Value:
     # -- gradients ---------------------------------------------------------------------------
 
     def backward(self) -> None:
-        """Add ∂self/∂u to ``u.grad`` for every node u of this graph, self included.
+        """``u.grad += ∂self/∂u`` for every node u of this graph, self included.
 
         Gradients accumulate across calls, as in PyTorch: zero them between steps. A pass
-        is all or nothing: it sums the gradients apart and adds them to ``.grad`` only when
-        all are complete, so a pass stopped by Ctrl-C or an exception leaves every
-        ``.grad`` as it was (one stopped while adding them finishes adding first), and the
-        next pass is exact however many passes were stopped.
+        is all or nothing: one stopped by Ctrl-C or an exception adds to every ``.grad`` or
+        to none.
         """
         _run_backward(self)
 
@@ -231,7 +225,7 @@ class Value:
                 "leaves (inputs, constants, parameters) can be. Copy the leaves or the "
                 "model and compute again, or keep .data and .grad as numbers."
             )
-        state = (self.data, self._label, self.grad, self._grad_pass != 0, self._role)
+        state = (self.data, self._label, self.grad, self._grad_pass != NO_PASS, self._role)
         return (_rebuild_leaf, (type(self), *state), getattr(self, "__dict__", None) or None)
 
 
@@ -246,17 +240,16 @@ def affine(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
             f"affine needs one weight per input, got {len(weights)} weights and "
             f"{len(inputs)} inputs"
         )
-    bias = _affine_operand(bias)
-    weights = [w if isinstance(w, Value) else _affine_operand(w) for w in weights]
-    inputs = [h if isinstance(h, Value) else _affine_operand(h) for h in inputs]
-    w_data, h_data = list(map(_data, weights)), list(map(_data, inputs))
-    nodes, local_grads = [bias, *weights, *inputs], [1.0, *h_data, *w_data]
-    nodes[1::2], nodes[2::2] = weights, inputs  # (b, w₁, h₁, w₂, h₂, …)
-    local_grads[1::2], local_grads[2::2] = h_data, w_data  # (1, h₁, w₁, h₂, w₂, …)
-    # b + w₁h₁ + w₂h₂ + …, left to right as micrograd's neuron adds (not ``sum``, which
-    # compensates rounding from Python 3.12 on).
-    total = functools.reduce(operator.add, map(operator.mul, w_data, h_data), bias.data)
-    return _node(total, tuple(nodes), "affine", tuple(local_grads))
+    b = _affine_operand(bias)
+    nodes, local_grads, total = [b], [1.0], b.data
+    for w, h in zip(weights, inputs):
+        w, h = _affine_operand(w), _affine_operand(h)
+        nodes += (w, h)
+        local_grads += (h.data, w.data)
+        # Left to right, as micrograd's neuron adds (not ``sum``, which compensates
+        # rounding from Python 3.12 on): the same floats as micrograd.
+        total += w.data * h.data
+    return _node(total, tuple(nodes), tuple(local_grads), "affine")
 
 
 # -- roles: what a leaf is, for drawing -------------------------------------------------------
@@ -276,29 +269,30 @@ def mark_parameters(values: Iterable[Value]) -> None:
 
 
 def role(value: Value) -> str:
-    """ "input", "constant", "parameter" or "intermediate" (see :data:`INPUT` and friends)."""
+    """What ``value`` is: "input", "constant", "parameter" or "intermediate"."""
     return value._role
 
 
 # -- building nodes ---------------------------------------------------------------------------
 
-_ONE, _ZERO, _MINUS_ONE = (1.0,), (0.0,), (-1.0,)  # shared: most nodes need no tuple of their own
-_ONE_ONE, _ONE_MINUS_ONE = (1.0, 1.0), (1.0, -1.0)
-
 _next_number = itertools.count().__next__  # creation numbers 0, 1, 2, …
-_new_object = object.__new__  # looked up once: _node runs once per node
-_data = operator.attrgetter("data")
+_new_object = object.__new__
 
 
 def _node(
     data: float,
     inputs: tuple[Value, ...],
-    op: str,
     local_grads: tuple[float, ...],
+    op: str,
     role: str = INTERMEDIATE,
+    into: Value | None = None,
 ) -> Value:
-    """A new node, with ``data`` already a float: what __init__ does, without its checks."""
-    node = _new_object(Value)
+    """A new node, as ``Value.from_op`` makes it but without its checks (``data`` a float).
+
+    The one place that gives a Value's fields their first values: ``into`` is a Value just
+    created (by ``__init__`` or unpickling) to fill instead of a new one.
+    """
+    node = _new_object(Value) if into is None else into
     node.data = data
     node.grad = 0.0
     node._label = ""
@@ -307,22 +301,15 @@ def _node(
     node._local_grads = local_grads
     node._role = role
     node._number = _next_number()
-    node._pass = node._grad_pass = 0  # _adjoint is set when a pass sets _pass
+    node._pass = node._grad_pass = NO_PASS  # _adjoint is set when a pass sets _pass
     return node
 
 
 def _constant(other: object) -> Value:
     """A constant leaf for a real number, else NotImplemented (the operator's answer)."""
-    if type(other) is float:  # the usual constant, before the slower check for any real number
-        return _node(other, (), "", (), CONSTANT)
     if not _is_real(other):
-        if isinstance(other, np.ndarray):  # NumPy defers to Value (see __array_ufunc__)
-            raise TypeError(
-                "a Value and a NumPy array do not combine: a Value holds one number; "
-                "combine it with the array's elements one by one"
-            )
         return NotImplemented
-    return _node(_real_to_float(other), (), "", (), CONSTANT)
+    return _node(_real_to_float(other), (), (), "", CONSTANT)
 
 
 def _affine_operand(x: object) -> Value:
@@ -336,9 +323,9 @@ def _rebuild_leaf(
     cls: type[Value], data: float, label: str, grad: float, grad_computed: bool, role: str
 ) -> Value:
     """A copied or unpickled leaf (see ``Value.__reduce__``), numbered now."""
-    leaf = _new_object(cls)
-    Value.__init__(leaf, data, label)
-    leaf.grad, leaf._role, leaf._grad_pass = grad, role, -1 if grad_computed else 0
+    leaf = _node(data, (), (), "", role, into=_new_object(cls))
+    leaf._label, leaf.grad = label, grad
+    leaf._grad_pass = OUTSIDE_A_PASS if grad_computed else NO_PASS
     return leaf
 
 
@@ -353,7 +340,7 @@ _MAX_OP_LENGTH = 32
 
 
 def _is_real(x: object) -> bool:
-    return not isinstance(x, (bool, np.bool_)) and isinstance(x, numbers.Real)
+    return type(x) is float or (not isinstance(x, (bool, np.bool_)) and isinstance(x, numbers.Real))
 
 
 def _real_to_float(number: numbers.Real) -> float:
@@ -366,8 +353,6 @@ def _real_to_float(number: numbers.Real) -> float:
 
 def _real(data: object, what: str) -> float:
     """``data`` as a float, or TypeError naming what was received."""
-    if type(data) is float:
-        return data
     if not _is_real(data):
         raise TypeError(f"{what} must be {_ACCEPTED}, got {type(data).__name__}: {data!r:.60}")
     return _real_to_float(data)
