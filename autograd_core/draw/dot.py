@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from autograd_core.draw.drawing import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, Drawing
 from autograd_core.graph import grad_computed, shares_to_inputs, topological_order
-from autograd_core.value import PARAMETER, Value, role
+from autograd_core.value import CONSTANT, PARAMETER, Value, role
 
 # Fills from Paul Tol's "light" scheme, told apart with every common colour-vision
 # deficiency; text on each stays black. The legend is drawn from this table.
@@ -87,6 +87,19 @@ _OPERATION_TEXT = {
 # operands of the oval's text ("a − b") and laid out in that order.
 _OPERAND_NAMES = {"-": ("a", "b"), "/": ("a", "b")}
 
+
+def operand_name(op: str, slot: int) -> str | None:
+    """The name an in-edge carries at its operation: a or b of "a − b", b, w1, h1 of affine.
+
+    affine's inputs are (b, w₁, h₁, w₂, h₂, …): without names a reader cannot tell which w
+    multiplies which h. Operations whose operands commute (+, ×) name none.
+    """
+    if op == "affine":
+        return "b" if slot == 0 else f"{'wh'[(slot - 1) % 2]}{(slot + 1) // 2}"
+    names = _OPERAND_NAMES.get(op)
+    return names[slot] if names is not None and slot < len(names) else None
+
+
 _ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh"})
 _ALPHA_LABEL = re.compile(r"α(\d+)\[(\d+)\]")
 _H_LABEL = re.compile(r"h(\d+)\[(\d+)\]")
@@ -135,6 +148,12 @@ def escape_label(text: str) -> str:
     return "<BR/>".join(lines)
 
 
+def _dot_string(text: str) -> str:
+    """Text for a quoted DOT attribute: quotes escaped, backslashes doubled (escString)."""
+    text = _CONTROL.sub(_visible_escape, text.replace("\n", " "))
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def operation_text(op: str) -> str:
     """How an operation reads in the drawing: "*" as "×", "**2" as "(·)²", "-" as "a − b".
 
@@ -169,10 +188,10 @@ def value_rows(
     node_role: str,
     show_grad: bool,
     digits: int,
-    computed: bool,
+    grad: float | None,
     pending: float | None,
 ) -> list[Row]:
-    """The rows of a Value's box: label, data, and its gradient (or that it is not yet known)."""
+    """The rows of a Value's box: label, data, and ``grad`` (None: not yet computed)."""
     if node_role == "constant":
         number = format_number(node.data, digits)
         return [(f"{shorten(node.label)} = {number}" if node.label else number, "plain")]
@@ -181,8 +200,8 @@ def value_rows(
         rows.append((shorten(node.label), "name"))
     rows.append((f"data {format_number(node.data, digits)}", "plain"))
     if show_grad:
-        if computed:
-            rows.append((f"grad {format_number(node.grad, digits)}", "plain"))
+        if grad is not None:
+            rows.append((f"grad {format_number(grad, digits)}", "plain"))
         else:
             rows.append(("grad: not yet computed", "pending"))
             if pending is not None:
@@ -440,8 +459,8 @@ def picture_dot(
         if node.inputs:
             text = escape_label(shorten(operation_text(node.op)))
             operation = {"id": f"op{position}", "class": "operation", **_OPERATION_STYLE}
-            if node.op in _OPERAND_NAMES:
-                operation["ordering"] = "in"  # operand a drawn before operand b
+            if operand_name(node.op, 0) is not None:
+                operation["ordering"] = "in"  # operands drawn in order: a before b, b, w1, h1, …
             operation["label"] = f"<{text}>"
             out.append(f"  op{position} [{_attributes(operation)}];")
             if edge_labels:
@@ -492,12 +511,15 @@ def picture_dot(
         if not node.inputs:
             continue
         marked = f"v{position}" in picture.highlighted
-        names = _OPERAND_NAMES.get(node.op)
+        operation = _dot_string(shorten(operation_text(node.op)))
         for slot, child in enumerate(node.inputs):
-            attributes = [f'id="e{position}_{slot}"']
-            if names is not None:
+            name = operand_name(node.op, slot)
+            # Graphviz titles an edge with its ends ("v0->op2"); its tooltip says its role.
+            tooltip = f'tooltip="{name or f"operand {slot + 1}"} of {operation}"'
+            attributes = [f'id="e{position}_{slot}"', tooltip]
+            if name is not None:
                 attributes.append(
-                    f'headlabel="{names[slot]}", labelfontcolor="#225588", labelfontsize="10", '
+                    f'headlabel="{name}", labelfontcolor="#225588", labelfontsize="10", '
                     'labeldistance="1.6", labelangle="35"'
                 )
             if marked:
@@ -505,7 +527,9 @@ def picture_dot(
             tail = f"v{index[child]}"
             if edge_labels:
                 key = f"d{position}_{slot}"
-                lines.append(f'  {tail} -> {key} [id="e{position}_{slot}a", arrowhead="none"];')
+                lines.append(
+                    f'  {tail} -> {key} [id="e{position}_{slot}a", arrowhead="none", {tooltip}];'
+                )
                 tail = key
             lines.append(f"  {tail} -> op{position} [{', '.join(attributes)}];")
         output = f' [id="o{position}", {highlight_edge}]' if marked else f' [id="o{position}"]'
@@ -588,8 +612,6 @@ def draw_graph(
     digits: int = 4,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     timeout: float | None = DEFAULT_TIMEOUT,
-    computed: Collection[Value] | None = None,
-    pending: Mapping[Value, float] | None = None,
 ) -> Drawing:
     """Draw ``root``'s computation graph; returns a :class:`Drawing` (DOT now, SVG lazily).
 
@@ -621,7 +643,8 @@ def draw_graph(
       is far deeper than wide, then TB.
     - ``show_grad``: False leaves gradients out.
     - ``highlight``: a Value or a collection of Values to draw distinctly.
-    - ``parameters``: more Values to draw as parameters (e.g. hand-made weights).
+    - ``parameters``: more leaves to draw as parameters (e.g. hand-made weights); a
+      computed Value or a constant is refused (ValueError), as ``mark_parameters`` does.
     - ``legend``: True adds the key of the roles' colours.
     - ``edge_labels``: True puts on each edge input → operation a small box with the local
       derivative ∂out/∂input ("local 3") and, once ``out``'s gradient is computed, the
@@ -632,9 +655,6 @@ def draw_graph(
       lifts the cap; the layout-size guard and ``timeout`` still hold.
     - ``timeout``: seconds a render may take before it is stopped (RenderError); None
       waits for ever. Large renders run in a child process, which Ctrl-C also stops.
-    - ``computed`` and ``pending`` (for :func:`~autograd_core.draw.step_through`):
-      the Values whose gradient counts as computed (default: those ``grad_computed``
-      says), and partial gradients received so far by the others.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value to draw from, got {type(root).__name__}")
@@ -649,7 +669,7 @@ def draw_graph(
     ):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     highlighted = _as_node_set(highlight, "highlight")
-    parameter_set = _as_node_set(parameters, "parameters")
+    parameter_set = parameter_leaves(parameters)
 
     # Count first: a graph over the cap is refused without walking it further.
     count = count_nodes(root, MAX_BENDS if max_nodes is None else min(max_nodes, MAX_BENDS))
@@ -678,17 +698,17 @@ def draw_graph(
     if rankdir == "auto":
         rankdir = auto_rankdir(ranks, widest)
 
+    grads = {node: node.grad for node in order if grad_computed(node)}
     picture = build_picture(
         root,
         order,
         parameter_set,
         show_grad=show_grad,
         digits=digits,
-        computed=computed,
-        pending=pending or {},
+        grads=grads,
         highlighted=highlighted,
     )
-    derivatives = derivative_table(order, digits, computed) if edge_labels else {}
+    derivatives = derivative_table(order, digits, grads) if edge_labels else {}
     source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
     operation_count = sum(1 for node in order if node.inputs)
     return Drawing(source, len(order), operation_count, max_nodes, timeout=timeout)
@@ -701,20 +721,25 @@ def build_picture(
     *,
     show_grad: bool,
     digits: int,
-    computed: Collection[Value] | None,
-    pending: Mapping[Value, float],
+    grads: Mapping[Value, float],
+    pending: Mapping[Value, float] | None = None,
     highlighted: Collection[Value] = (),
-    groups: tuple[dict[Value, int], dict[Value, str]] | None = None,
+    groups: Picture | None = None,
 ) -> Picture:
-    """The Picture of ``root``'s graph: roles, rows, highlight, example and neuron groups."""
-    is_computed = (lambda n: n in computed) if computed is not None else grad_computed
+    """The Picture of ``root``'s graph: roles, rows, highlight, example and neuron groups.
+
+    ``grads`` holds the gradient shown for each Value a backward pass has reached (the
+    others read "not yet computed", with ``pending``'s partial sum where it has one);
+    ``groups``, an earlier Picture of the same graph, lends its example and neuron groups.
+    """
+    pending = pending or {}
     picture = Picture(order)
     for position, node in enumerate(order):
         name = f"v{position}"
         node_role = role_of(node, root, parameter_set)
         picture.roles[name] = node_role
         picture.rows[name] = value_rows(
-            node, node_role, show_grad, digits, is_computed(node), pending.get(node)
+            node, node_role, show_grad, digits, grads.get(node), pending.get(node)
         )
         if node in highlighted:
             picture.highlighted.add(name)
@@ -723,7 +748,7 @@ def build_picture(
         return leaf in parameter_set or role(leaf) == PARAMETER
 
     if groups is not None:
-        picture.examples, picture.neurons = groups
+        picture.examples, picture.neurons = groups.examples, groups.neurons
     else:
         picture.examples = example_groups(root, is_parameter)
         picture.neurons = neuron_groups(order)
@@ -731,20 +756,20 @@ def build_picture(
 
 
 def derivative_table(
-    order: list[Value], digits: int, computed: Collection[Value] | None
+    order: list[Value], digits: int, grads: Mapping[Value, float]
 ) -> dict[str, list[Row]]:
     """The rows of every edge's derivative box: local derivative, then the chain rule."""
-    is_computed = (lambda n: n in computed) if computed is not None else grad_computed
     table: dict[str, list[Row]] = {}
     for position, node in enumerate(order):
         if not node.inputs:
             continue
-        # A node's shares with g = 1 are its local derivatives; with its own grad, exactly
+        # A node's shares with g = 1 are its local derivatives; with its gradient, exactly
         # the contributions backward passed to its inputs.
         local = shares_to_inputs(node, 1.0)
-        products = shares_to_inputs(node, node.grad) if is_computed(node) else None
+        grad = grads.get(node)
+        products = None if grad is None else shares_to_inputs(node, grad)
         for slot in range(len(node.inputs)):
-            chain = None if products is None else (node.grad, products[slot])
+            chain = None if products is None else (grad, products[slot])
             table[f"d{position}_{slot}"] = derivative_rows(local[slot], chain, digits)
     return table
 
@@ -764,5 +789,24 @@ def _as_node_set(nodes: Value | Iterable[Value] | None, what: str) -> set[Value]
             raise TypeError(
                 f"{what} must be a Value or a collection of Values, got a "
                 f"{type(node).__name__} in it"
+            )
+    return found
+
+
+def parameter_leaves(parameters: Iterable[Value] | None) -> set[Value]:
+    """``parameters=`` as a set, each one checked to be a leaf a user or nn made.
+
+    As :func:`~autograd_core.value.mark_parameters`: a computed Value gets its data from its
+    inputs and a constant is a number written into a formula, so neither is drawn as a
+    parameter with a gradient of its own.
+    """
+    found = _as_node_set(parameters, "parameters")
+    for node in found:
+        if node.inputs or role(node) == CONSTANT:
+            what = f"the result of {node.op!r}" if node.inputs else "a constant an operator made"
+            name = f"{shorten(node.label, 40)!r}, " if node.label else ""
+            raise ValueError(
+                f"parameters= takes leaf Values (made with Value(...) or by nn), got "
+                f"{name}{what} (data {format_number(node.data)})"
             )
     return found

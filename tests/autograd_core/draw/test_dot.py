@@ -283,6 +283,55 @@ def test_affine_and_power_nodes_in_a_drawing():
     assert sorted(operation_nodes(draw_graph(y).source).values()) == ["(·)²", "b + Σ w·h"]
 
 
+def edge_tooltips(source):
+    """{edge id: its tooltip}, for the edges into operations."""
+    return dict(re.findall(r'\[id="(e\d+_\d+a?)"[^\]]*?tooltip="([^"]*)"', source))
+
+
+def test_every_input_of_affine_is_named_on_its_edge():
+    # α = b + w1·h1 + w2·h2: which w multiplies which h is written where the edge ends.
+    w1, h1 = Value(2.0, label="p"), Value(3.0, label="q")
+    w2, h2 = Value(-1.0, label="r"), Value(5.0, label="s")
+    b = Value(0.5, label="t")
+    alpha = affine([w1, w2], [h1, h2], b)
+    source = draw_graph(alpha).source
+    ids = {label: node for node, (label, *_) in value_nodes(source).items()}
+    heads = dict(re.findall(r'^\s*(v\d+) -> op\d+ \[.*?headlabel="([^"]+)"', source, re.M))
+    assert heads == {ids["t"]: "b", ids["p"]: "w1", ids["q"]: "h1", ids["r"]: "w2", ids["s"]: "h2"}
+    assert 'ordering="in"' in source  # drawn in that order
+    svg = draw_graph(alpha).svg()
+    for name in ("b", "w1", "h1", "w2", "h2"):
+        assert name in svg_texts(svg)
+
+
+def test_every_edge_says_its_operand_role():
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    out = (x - y) * x / 2.0
+    source = draw_graph(out, edge_labels=True).source
+    tooltips = edge_tooltips(source)
+    edges = re.findall(r'\[id="(e\d+_\d+a?)"', source)
+    assert edges and sorted(tooltips) == sorted(edges)  # every one, both halves of each
+    assert set(tooltips.values()) == {
+        "a of a − b",
+        "b of a − b",
+        "a of a ÷ b",
+        "b of a ÷ b",
+        "operand 1 of ×",
+        "operand 2 of ×",
+    }
+    # In the SVG the tooltip is the edge's link title, which browsers show on hover.
+    svg = draw_graph(out).svg()
+    assert 'xlink:title="a of a − b"' in svg
+
+
+def test_an_operation_name_with_quotes_stays_inside_its_tooltip():
+    x = Value(1.0, label="x")
+    odd = Value.from_op(2.0, [x], [2.0], 'say "hi" \\N')
+    source = draw_graph(odd).source
+    assert 'tooltip="operand 1 of say \\"hi\\" \\\\N"' in source
+    assert "say &quot;hi&quot; \\N" in draw_graph(odd).svg()
+
+
 # -- edge labels: the chain rule --
 
 
@@ -403,6 +452,22 @@ def test_highlight_takes_a_value_or_a_collection():
     assert HIGHLIGHT_COLOR in several
     with pytest.raises(TypeError, match="highlight"):
         draw_graph(y, highlight=[x, "w"])
+
+
+@pytest.mark.parametrize("kind", ["intermediate", "constant"])
+def test_parameters_must_be_leaves_a_user_or_nn_made(kind):
+    _, w, b, y = neuron()
+    half = Value(1.0, label="x") * 0.5
+    wrong = {"intermediate": y.inputs[0], "constant": half.inputs[1]}[kind]
+    with pytest.raises(ValueError, match="parameters= takes leaf Values") as refused:
+        draw_graph(y if kind == "intermediate" else half, parameters=[wrong])
+    what = "the result of '+'" if kind == "intermediate" else "a constant"
+    assert what in str(refused.value)
+    with pytest.raises(TypeError, match="parameters"):
+        draw_graph(y, parameters=[w, 3.0])
+    # Leaves the user made are accepted, and drawn as parameters.
+    source = draw_graph(y, parameters=[w, b]).source
+    assert source.count('class="parameter"') == 2
 
 
 def test_bad_arguments_are_named():
@@ -548,6 +613,14 @@ def test_graphs_above_max_nodes_are_refused_everywhere_without_rendering(monkeyp
     for part in ("more than 20 Values", "max_nodes=None", "draw_network"):
         assert part in bundle["text/plain"]
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+    # It says it was refused, and has no DOT text to give.
+    assert repr(drawing).startswith("<Drawing refused: this computation graph is not drawn")
+    assert "more than 20 Values" in repr(drawing)
+    with pytest.raises(RenderError, match="max_nodes=20"):
+        _ = drawing.source
+    with pytest.raises(RenderError, match="max_nodes=20"):
+        drawing.save(tmp_path / "big.dot")
+    assert "<p>this computation graph is not drawn" in bundle["text/html"]
     uncapped = draw_graph(y, max_nodes=None)._repr_mimebundle_()
     assert "image/svg+xml" in uncapped
 
