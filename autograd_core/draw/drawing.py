@@ -19,10 +19,6 @@ DEFAULT_MAX_NODES = 1000
 #: Seconds a render may take before it is stopped.
 DEFAULT_TIMEOUT = 60.0
 
-#: Up to this many Values Graphviz runs in-process (well under a second); above, in a
-#: child process that a timeout or Ctrl-C can stop.
-IN_PROCESS_NODES = 150
-
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
@@ -95,8 +91,7 @@ class Drawing:
         """The drawing in Graphviz output ``format`` ("svg", "png", "pdf", ...) as bytes."""
         if self.refusal is not None:
             raise RenderError(self.refusal)
-        isolated = self.value_count > IN_PROCESS_NODES
-        return render(self._source, format, renderer, timeout=self.timeout, isolated=isolated)
+        return render(self._source, format, renderer, timeout=self.timeout)
 
     def svg(self, renderer: str | None = None) -> str:
         """The SVG text (raises :class:`RenderError` when no renderer is available)."""

@@ -5,6 +5,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import textwrap
@@ -649,19 +650,61 @@ def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
     assert page.count('"lit":') == 6
 
 
-def test_saved_files_get_ordinary_permissions(tmp_path):
-    import os
-    import stat
-
-    x = Value(1.0, label="x")
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_saved_files_get_ordinary_permissions(tmp_path, umask, mode):
+    # A child process with a known umask (reading this process's own would mean setting it,
+    # which races with every other thread): a new file is 0666 trimmed by the umask.
     path = tmp_path / "graph.dot"
-    draw_graph(x * 2.0).save(path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    code = (
+        "import sys\n"
+        "from autograd_core import Value, draw_graph\n"
+        "draw_graph(Value(1.0, label='x') * 2.0).save(sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, umask=umask)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
-def test_rendering_in_process_keeps_stderr_quiet():
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_saving_over_a_file_keeps_its_permissions(tmp_path):
+    path = tmp_path / "graph.dot"
+    path.write_text("old")
+    path.chmod(0o600)  # e.g. a private file: overwriting it must not open it up
+    draw_graph(Value(1.0, label="x") * 2.0).save(path)
+    assert path.read_text().startswith("digraph")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o640)
+    draw_graph(Value(1.0, label="x") * 2.0).save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges")
+def test_saving_over_a_symbolic_link_replaces_the_link_and_leaves_its_target(tmp_path):
+    target = tmp_path / "target.txt"
+    target.write_text("keep me")
+    link = tmp_path / "graph.dot"
+    link.symlink_to(target)
+    draw_graph(Value(1.0, label="x") * 2.0).save(link)
+    assert not link.is_symlink()
+    assert link.read_text().startswith("digraph")
+    assert target.read_text() == "keep me"
+
+
+def test_rendering_leaves_this_process_stderr_alone(monkeypatch):
+    # Pointing descriptor 2 elsewhere while Graphviz runs would take stderr away from every
+    # other thread meanwhile; the render's warnings are the child process's own.
+    pytest.importorskip("pygraphviz")
+    redirected = []
+    dup2 = os.dup2
+    drawing = draw_graph(Value(1.0, label="x") * 2.0)
+    with monkeypatch.context() as patch:  # undone before pytest's own capture uses dup2
+        patch.setattr(os, "dup2", lambda *args: redirected.append(args) or dup2(*args))
+        svg = drawing.svg(renderer="pygraphviz")
+    assert "<svg" in svg
+    assert redirected == []
+
+
+def test_rendering_keeps_the_fontconfig_warning_off_stderr():
     # The bundled Graphviz warns about fontconfig once per process, so this needs a fresh
     # one. (Where the system's fontconfig files are older than the bundled library, there is
     # no warning to hide and this passes either way.)
