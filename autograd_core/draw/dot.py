@@ -518,10 +518,9 @@ def picture_dot(
             tooltip = f'tooltip="{name or f"operand {slot + 1}"} of {operation}"'
             attributes = [f'id="e{position}_{slot}"', tooltip]
             if name is not None:
-                attributes.append(
-                    f'headlabel="{name}", labelfontcolor="#225588", labelfontsize="10", '
-                    'labeldistance="1.6", labelangle="35"'
-                )
+                # A label of the edge's own: Graphviz makes room for it beside its edge,
+                # where labels at the operation's end piled up on affine's 2n + 1 edges.
+                attributes.append(f'label="{name}", fontcolor="#225588", fontsize="10"')
             if marked:
                 attributes.append(highlight_edge)
             tail = f"v{index[child]}"
@@ -590,14 +589,27 @@ def layout_size(order: list[Value]) -> tuple[int, int, int]:
     return bends, ranks, max(width.values())
 
 
-def auto_rankdir(ranks: int, widest: int) -> str:
-    """LR, unless the graph is so much deeper than wide that it reads better top to bottom.
+#: For rankdir="auto", rough sizes measured on the lectures' graphs: left to right, each
+#: rank (a box or an oval, and the gap after it) takes about this many points of width;
+#: top to bottom, each node side by side in the widest rank about this many.
+LR_POINTS_PER_RANK = 90
+TB_POINTS_PER_NODE = 110
+#: A picture up to this wide (points) fits a notebook's output at a laptop's 1,280 px.
+FITS_WIDTH = 900
 
-    A rank is about three times as wide (a box and its gap, LR) as a row is tall, so
-    LR gives a picture about ranks : widest/3 wide:tall; beyond 3 : 1 it is a thin strip
-    that a notebook shrinks to nothing, and TB keeps it legible.
+
+def auto_rankdir(ranks: int, widest: int) -> str:
+    """LR when it fits a laptop's width or is the narrower picture, else TB.
+
+    A notebook shrinks a picture to its output's width, so the narrower direction keeps
+    the text larger; where LR fits anyway, it wins, as it reads in the forward pass's
+    direction. (Lecture 002's graphs: about 2,100 pt wide LR, 1,300 pt TB; 003's
+    example-by-example graph is the other way round.)
     """
-    return "TB" if ranks > 9 * max(widest, 1) else "LR"
+    left_to_right = ranks * LR_POINTS_PER_RANK
+    if left_to_right <= FITS_WIDTH or left_to_right <= widest * TB_POINTS_PER_NODE:
+        return "LR"
+    return "TB"
 
 
 def draw_graph(
@@ -639,8 +651,8 @@ def draw_graph(
 
     Options:
 
-    - ``rankdir``: "LR" (left to right), "TB", "RL", "BT", or "auto": LR unless the graph
-      is far deeper than wide, then TB.
+    - ``rankdir``: "LR" (left to right), "TB", "RL", "BT", or "auto": LR where it fits a
+      laptop's width or is the narrower picture, else TB.
     - ``show_grad``: False leaves gradients out.
     - ``highlight``: a Value or a collection of Values to draw distinctly.
     - ``parameters``: more leaves to draw as parameters (e.g. hand-made weights); a

@@ -297,7 +297,7 @@ def test_every_input_of_affine_is_named_on_its_edge():
     alpha = affine([w1, w2], [h1, h2], b)
     source = draw_graph(alpha).source
     ids = {label: node for node, (label, *_) in value_nodes(source).items()}
-    heads = dict(re.findall(r'^\s*(v\d+) -> op\d+ \[.*?headlabel="([^"]+)"', source, re.M))
+    heads = dict(re.findall(r'^\s*(v\d+) -> op\d+ \[.*?label="([^"]+)"', source, re.M))
     assert heads == {ids["t"]: "b", ids["p"]: "w1", ids["q"]: "h1", ids["r"]: "w2", ids["s"]: "h2"}
     assert 'ordering="in"' in source  # drawn in that order
     svg = draw_graph(alpha).svg()

@@ -109,8 +109,8 @@ def test_the_first_operand_of_minus_and_divide_is_marked_and_drawn_first(op):
     z = t - y if op == "-" else t / y
     source = draw_graph(z).source
     t_id, y_id = (re.search(rf"(v\d+) \[.*<B>{name}</B>", source)[1] for name in ("t", "y"))
-    assert re.search(rf'{t_id} -> op2 \[.*headlabel="a"', source)
-    assert re.search(rf'{y_id} -> op2 \[.*headlabel="b"', source)
+    assert re.search(rf'{t_id} -> op2 \[.*label="a"', source)
+    assert re.search(rf'{y_id} -> op2 \[.*label="b"', source)
     assert 'ordering="in"' in re.search(r"^\s*op2 \[.*$", source, re.M)[0]
     centres = node_centres(draw_graph(z).svg())
     assert centres[t_id][1] < centres[y_id][1]  # SVG y grows downwards: t above y
