@@ -592,7 +592,7 @@ def layout_size(order: list[Value]) -> tuple[int, int, int]:
 #: For rankdir="auto", rough sizes measured on the lectures' graphs: left to right, each
 #: rank (a box or an oval, and the gap after it) takes about this many points of width;
 #: top to bottom, each node side by side in the widest rank about this many.
-LR_POINTS_PER_RANK = 90
+LR_POINTS_PER_RANK = 110
 TB_POINTS_PER_NODE = 110
 #: A picture up to this wide (points) fits a notebook's output at a laptop's 1,280 px.
 FITS_WIDTH = 900
