@@ -43,11 +43,6 @@ ROLE_MEANINGS = {
     "intermediate": "a result computed on the way",
     "operation": "the operation making the Value it points to",
 }
-ROOT_FILL = ROLE_FILLS["root"]
-PARAMETER_FILL = ROLE_FILLS["parameter"]
-INPUT_FILL = ROLE_FILLS["input"]
-INTERIOR_FILL = ROLE_FILLS["intermediate"]
-OPERATION_FILL = ROLE_FILLS["operation"]
 CONSTANT_BORDER = "#888888"
 HIGHLIGHT_COLOR = "#CC3311"  # Tol's vibrant red, apart from every fill above
 PENDING_COLOR = "#777777"
@@ -348,19 +343,80 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
 
 @dataclass
 class Picture:
-    """Everything a drawing shows, before it becomes DOT text.
+    """What one drawing of a graph shows, before it becomes DOT text.
 
-    ``rows`` maps a Value's DOT name ("v3") to its label rows (the derivative boxes'
-    rows come from :func:`derivative_table`). The player renders one Picture with every
-    row at its widest and changes only the text afterwards.
+    ``rows`` maps a DOT name to its label rows: a Value's box ("v3") and, with edge
+    labels, a derivative box ("d3_0"). ``highlighted`` names the Values drawn in red. The
+    player renders one Picture with every row at its widest and changes only the text.
+    """
+
+    rows: dict[str, list[Row]]
+    highlighted: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    """What every drawing of one graph shares, whatever gradients it shows.
+
+    The nodes in topological order, their roles ("v3" → "input"), the example and neuron
+    groups, and the options; :meth:`picture` fills in gradients, :meth:`drawing` draws it.
     """
 
     order: list[Value]
-    roles: dict[str, str] = field(default_factory=dict)
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-    highlighted: set[str] = field(default_factory=set)
-    examples: dict[Value, int] = field(default_factory=dict)
-    neurons: dict[Value, str] = field(default_factory=dict)
+    roles: dict[str, str]
+    examples: dict[Value, int]
+    neurons: dict[Value, str]
+    rankdir: str
+    bends: int
+    show_grad: bool
+    digits: int
+    edge_labels: bool
+    legend: bool
+    max_nodes: int | None
+    timeout: float | None
+
+    def picture(
+        self,
+        grads: Mapping[Value, float],
+        pending: Mapping[Value, float] | None = None,
+        highlighted: Collection[Value] = (),
+    ) -> Picture:
+        """The rows when ``grads`` holds the gradient of each Value a pass has reached.
+
+        The others read "not yet computed", with ``pending``'s partial sum where it has one.
+        """
+        pending = pending or {}
+        picture = Picture({})
+        for position, node in enumerate(self.order):
+            name = f"v{position}"
+            grad, received = grads.get(node), pending.get(node)
+            picture.rows[name] = value_rows(
+                node, self.roles[name], self.show_grad, self.digits, grad, received
+            )
+            if node in highlighted:
+                picture.highlighted.add(name)
+            if self.edge_labels and node.inputs:
+                # Shares with g = 1 are the local derivatives; with the node's gradient,
+                # exactly the contributions backward passes to its inputs.
+                local = shares_to_inputs(node, 1.0)
+                products = None if grad is None else shares_to_inputs(node, grad)
+                for slot in range(len(node.inputs)):
+                    chain = None if products is None else (grad, products[slot])
+                    picture.rows[f"d{position}_{slot}"] = derivative_rows(
+                        local[slot], chain, self.digits
+                    )
+        return picture
+
+    def drawing(self, picture: Picture) -> Drawing:
+        """The picture as a :class:`Drawing` of this graph."""
+        operations = sum(1 for node in self.order if node.inputs)
+        return Drawing(
+            picture_dot(self, picture),
+            len(self.order),
+            operations,
+            self.max_nodes,
+            timeout=self.timeout,
+        )
 
 
 def _attributes(pairs: Mapping[str, str]) -> str:
@@ -374,7 +430,7 @@ def _attributes(pairs: Mapping[str, str]) -> str:
 _OPERATION_STYLE = {
     "shape": "oval",
     "style": "filled",
-    "fillcolor": OPERATION_FILL,
+    "fillcolor": ROLE_FILLS["operation"],
     "fontsize": "10",
     "margin": "0.05,0.02",
     "height": "0.3",
@@ -406,7 +462,7 @@ def legend_dot() -> list[str]:
     cells = []
     for name in ROLES:
         fill = ROLE_FILLS[name]
-        border = ' COLOR="#888888"' if name == "constant" else ""
+        border = f' COLOR="{CONSTANT_BORDER}"' if name == "constant" else ""
         cells.append(
             f'<TR><TD BGCOLOR="{fill}" BORDER="1"{border} WIDTH="28"> </TD>'
             f'<TD ALIGN="LEFT"><B>{name}</B></TD>'
@@ -419,26 +475,19 @@ def legend_dot() -> list[str]:
     return [f'  legend [id="legend", class="legend", shape="plain", fontsize="9", label={table}];']
 
 
-def picture_dot(
-    picture: Picture,
-    rankdir: str,
-    edge_labels: bool,
-    legend: bool,
-    derivatives: Mapping[str, list[Row]],
-    bends: int = 0,
-) -> str:
+def picture_dot(plan: Plan, picture: Picture) -> str:
     """The DOT text of a Picture: nodes in their clusters, then every edge.
 
-    ``bends`` (from :func:`layout_size`) above SIMPLEX_LIMITED_BENDS caps Graphviz's
-    network simplex, which is what made long-edged graphs take minutes.
+    A graph with more than SIMPLEX_LIMITED_BENDS bend points caps Graphviz's network
+    simplex, which is what made long-edged graphs take minutes.
     """
-    order = picture.order
+    order, edge_labels = plan.order, plan.edge_labels
     index = {node: position for position, node in enumerate(order)}
     lines = [
         "digraph autograd {",
-        f'  graph [rankdir="{rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white", '
+        f'  graph [rankdir="{plan.rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white", '
         'fontname="Helvetica,Arial,sans-serif", fontsize="11"'
-        + (f", {SIMPLEX_LIMITS}" if bends > SIMPLEX_LIMITED_BENDS else "")
+        + (f", {SIMPLEX_LIMITS}" if plan.bends > SIMPLEX_LIMITED_BENDS else "")
         + "];",
         '  node [fontname="Helvetica,Arial,sans-serif", fontsize="11"];',
         '  edge [fontname="Helvetica,Arial,sans-serif", fontsize="9", color="#555555"];',
@@ -447,7 +496,7 @@ def picture_dot(
     def node_lines(position: int) -> list[str]:
         node = order[position]
         name = f"v{position}"
-        node_role = picture.roles[name]
+        node_role = plan.roles[name]
         style = _CONSTANT_STYLE if node_role == "constant" else _VALUE_STYLE
         attributes = {"id": name, "class": node_role, **style}
         if node_role != "constant":
@@ -466,7 +515,7 @@ def picture_dot(
             if edge_labels:
                 for slot in range(len(node.inputs)):
                     key = f"d{position}_{slot}"
-                    label = derivative_label(derivatives[key])
+                    label = derivative_label(picture.rows[key])
                     attributes = {"id": key, "class": "derivative", **_DERIVATIVE_STYLE}
                     out.append(f"  {key} [{_attributes({**attributes, 'label': label})}];")
         return out
@@ -474,7 +523,7 @@ def picture_dot(
     # Clusters: example k holds its nodes, a neuron's α and h sit in a cluster inside.
     placed: dict[tuple[int | None, str | None], list[int]] = {}
     for position, node in enumerate(order):
-        key = (picture.examples.get(node), picture.neurons.get(node))
+        key = (plan.examples.get(node), plan.neurons.get(node))
         placed.setdefault(key, []).append(position)
     by_example: dict[int | None, list[tuple[str | None, list[int]]]] = {}
     for (example, neuron), positions in placed.items():
@@ -533,7 +582,7 @@ def picture_dot(
             lines.append(f"  {tail} -> op{position} [{', '.join(attributes)}];")
         output = f' [id="o{position}", {highlight_edge}]' if marked else f' [id="o{position}"]'
         lines.append(f"  op{position} -> v{position}{output};")
-    if legend:
+    if plan.legend:
         lines.extend(legend_dot())
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -668,8 +717,41 @@ def draw_graph(
     - ``timeout``: seconds a render may take before it is stopped (RenderError); None
       waits for ever. Large renders run in a child process, which Ctrl-C also stops.
     """
+    highlighted = _as_node_set(highlight, "highlight")
+    plan = plan_graph(
+        root,
+        rankdir=rankdir,
+        show_grad=show_grad,
+        parameters=parameters,
+        legend=legend,
+        edge_labels=edge_labels,
+        digits=digits,
+        max_nodes=max_nodes,
+        timeout=timeout,
+        caller="draw_graph",
+    )
+    if isinstance(plan, Drawing):
+        return plan
+    grads = {node: node.grad for node in plan.order if grad_computed(node)}
+    return plan.drawing(plan.picture(grads, highlighted=highlighted))
+
+
+def plan_graph(
+    root: Value,
+    *,
+    rankdir: str,
+    show_grad: bool,
+    parameters: Iterable[Value] | None,
+    legend: bool,
+    edge_labels: bool,
+    digits: int,
+    max_nodes: int | None,
+    timeout: float | None,
+    caller: str,
+) -> Plan | Drawing:
+    """Check the options and the graph's size; the Plan, or a refused Drawing saying why."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_graph needs a Value to draw from, got {type(root).__name__}")
+        raise TypeError(f"{caller} needs a Value to draw from, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT", "auto"):
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT, auto, got {rankdir!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
@@ -680,7 +762,6 @@ def draw_graph(
         isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
     ):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
-    highlighted = _as_node_set(highlight, "highlight")
     parameter_set = parameter_leaves(parameters)
 
     # Count first: a graph over the cap is refused without walking it further.
@@ -707,83 +788,27 @@ def draw_graph(
             max_nodes=max_nodes,
             value_count=len(order),
         )
-    if rankdir == "auto":
-        rankdir = auto_rankdir(ranks, widest)
-
-    grads = {node: node.grad for node in order if grad_computed(node)}
-    picture = build_picture(
-        root,
-        order,
-        parameter_set,
-        show_grad=show_grad,
-        digits=digits,
-        grads=grads,
-        highlighted=highlighted,
-    )
-    derivatives = derivative_table(order, digits, grads) if edge_labels else {}
-    source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
-    operation_count = sum(1 for node in order if node.inputs)
-    return Drawing(source, len(order), operation_count, max_nodes, timeout=timeout)
-
-
-def build_picture(
-    root: Value,
-    order: list[Value],
-    parameter_set: Collection[Value],
-    *,
-    show_grad: bool,
-    digits: int,
-    grads: Mapping[Value, float],
-    pending: Mapping[Value, float] | None = None,
-    highlighted: Collection[Value] = (),
-    groups: Picture | None = None,
-) -> Picture:
-    """The Picture of ``root``'s graph: roles, rows, highlight, example and neuron groups.
-
-    ``grads`` holds the gradient shown for each Value a backward pass has reached (the
-    others read "not yet computed", with ``pending``'s partial sum where it has one);
-    ``groups``, an earlier Picture of the same graph, lends its example and neuron groups.
-    """
-    pending = pending or {}
-    picture = Picture(order)
-    for position, node in enumerate(order):
-        name = f"v{position}"
-        node_role = role_of(node, root, parameter_set)
-        picture.roles[name] = node_role
-        picture.rows[name] = value_rows(
-            node, node_role, show_grad, digits, grads.get(node), pending.get(node)
-        )
-        if node in highlighted:
-            picture.highlighted.add(name)
 
     def is_parameter(leaf: Value) -> bool:
         return leaf in parameter_set or role(leaf) == PARAMETER
 
-    if groups is not None:
-        picture.examples, picture.neurons = groups.examples, groups.neurons
-    else:
-        picture.examples = example_groups(root, is_parameter)
-        picture.neurons = neuron_groups(order)
-    return picture
-
-
-def derivative_table(
-    order: list[Value], digits: int, grads: Mapping[Value, float]
-) -> dict[str, list[Row]]:
-    """The rows of every edge's derivative box: local derivative, then the chain rule."""
-    table: dict[str, list[Row]] = {}
-    for position, node in enumerate(order):
-        if not node.inputs:
-            continue
-        # A node's shares with g = 1 are its local derivatives; with its gradient, exactly
-        # the contributions backward passed to its inputs.
-        local = shares_to_inputs(node, 1.0)
-        grad = grads.get(node)
-        products = None if grad is None else shares_to_inputs(node, grad)
-        for slot in range(len(node.inputs)):
-            chain = None if products is None else (grad, products[slot])
-            table[f"d{position}_{slot}"] = derivative_rows(local[slot], chain, digits)
-    return table
+    return Plan(
+        order=order,
+        roles={
+            f"v{position}": role_of(node, root, parameter_set)
+            for position, node in enumerate(order)
+        },
+        examples=example_groups(root, is_parameter),
+        neurons=neuron_groups(order),
+        rankdir=auto_rankdir(ranks, widest) if rankdir == "auto" else rankdir,
+        bends=bends,
+        show_grad=show_grad,
+        digits=digits,
+        edge_labels=edge_labels,
+        legend=legend,
+        max_nodes=max_nodes,
+        timeout=timeout,
+    )
 
 
 def _as_node_set(nodes: Value | Iterable[Value] | None, what: str) -> set[Value]:

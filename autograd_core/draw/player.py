@@ -18,22 +18,34 @@ from typing import Any
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
     PENDING_COLOR,
+    Picture,
     Row,
-    auto_rankdir,
-    build_picture,
     count_nodes,
-    derivative_table,
-    draw_graph,
     format_number,
-    layout_size,
     operation_text,
-    parameter_leaves,
-    picture_dot,
+    plan_graph,
 )
-from autograd_core.draw.drawing import Drawing, fitted_html, still_image
+from autograd_core.draw.drawing import (
+    DEFAULT_MAX_NODES,
+    DEFAULT_TIMEOUT,
+    Drawing,
+    fitted_html,
+    still_image,
+)
 from autograd_core.draw.render import RenderError, write_atomically
-from autograd_core.graph import shares_to_inputs, topological_order
+from autograd_core.graph import shares_to_inputs
 from autograd_core.value import Value
+
+# draw_graph's defaults, for the options step_through passes on.
+_DRAW_DEFAULTS = {
+    "rankdir": "LR",
+    "show_grad": True,
+    "parameters": None,
+    "legend": False,
+    "digits": 4,
+    "max_nodes": DEFAULT_MAX_NODES,
+    "timeout": DEFAULT_TIMEOUT,
+}
 
 #: step_through refuses graphs larger than this unless told otherwise: every frame holds
 #: the state of every node, so the player grows with the square of the graph's size.
@@ -585,12 +597,11 @@ def step_through(
     """
     if "highlight" in draw_options:
         raise TypeError("step_through sets highlight= itself; it cannot be passed")
-    accepted = {"rankdir", "show_grad", "parameters", "legend", "digits", "max_nodes", "timeout"}
-    unknown = sorted(set(draw_options) - accepted)
+    unknown = sorted(set(draw_options) - set(_DRAW_DEFAULTS))
     if unknown:
         raise TypeError(
             f"step_through got unknown option(s) {', '.join(unknown)}; accepted: "
-            f"edge_labels, max_frames, {', '.join(sorted(accepted))}"
+            f"edge_labels, max_frames, {', '.join(sorted(_DRAW_DEFAULTS))}"
         )
     if not isinstance(root, Value):
         raise TypeError(f"step_through needs a Value to draw from, got {type(root).__name__}")
@@ -600,43 +611,16 @@ def step_through(
             "player holds every node's state in every frame; step through a smaller "
             "part (one example's loss, an intermediate Value), or pass max_frames=None"
         )
-    # Drawn first, so bad options or a refused graph fail before any work.
-    first = draw_graph(root, edge_labels=edge_labels, **draw_options)
-    if first.refusal is not None:
-        raise RenderError(first.refusal)
-    digits = draw_options.get("digits", 4)
-    show_grad = draw_options.get("show_grad", True)
-    legend = draw_options.get("legend", False)
-    parameter_set = parameter_leaves(draw_options.get("parameters"))
-    order = topological_order(root)
-    bends, ranks, widest = layout_size(order)
-    rankdir = draw_options.get("rankdir", "LR")
-    if rankdir == "auto":
-        rankdir = auto_rankdir(ranks, widest)
-
-    def picture_of(grads, pending, highlighted=(), groups=None):
-        return build_picture(
-            root,
-            order,
-            parameter_set,
-            show_grad=show_grad,
-            digits=digits,
-            grads=grads,
-            pending=pending,
-            highlighted=highlighted,
-            groups=groups,
-        )
-
-    # Nothing computed yet: its roles and groups serve every frame, and it becomes the
-    # layout once its rows are the widest any frame shows.
-    layout_picture = picture_of({}, {})
+    options = {**_DRAW_DEFAULTS, **draw_options, "edge_labels": edge_labels}
+    plan = plan_graph(root, **options, caller="step_through")
+    if isinstance(plan, Drawing):
+        raise RenderError(plan.refusal)
+    order = plan.order
     index = {node: position for position, node in enumerate(order)}
     # Rows that never change: a Value's label and data (a constant's one row).
     fixed = {
-        f"v{position}": 1
-        if layout_picture.roles[f"v{position}"] == "constant"
-        else 1 + bool(node.label)
-        for position, node in enumerate(order)
+        name: 1 if plan.roles[name] == "constant" else 1 + bool(node.label)
+        for name, node in zip(plan.roles, order)
     }
 
     grads: dict[Value, float] = {}  # ∂root/∂node for the nodes passed so far
@@ -652,12 +636,10 @@ def step_through(
         shares = shares_to_inputs(node, upstream)
         for child, share in zip(node.inputs, shares):
             received[child] = received.get(child, 0.0) + share
-        picture = picture_of(grads, received, {node}, layout_picture)
-        derivatives = derivative_table(order, digits, grads) if edge_labels else {}
-        source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
-        drawings.append(Drawing(source, len(order), first.operation_count, None))
+        picture = plan.picture(grads, received, {node})
+        drawings.append(plan.drawing(picture))
         state: dict[str, tuple[str, int]] = {}
-        for name, rows in [*picture.rows.items(), *derivatives.items()]:
+        for name, rows in picture.rows.items():
             rows_seen.setdefault(name, []).append(rows)
             for row, (text, look) in enumerate(rows):
                 if row >= fixed.get(name, 0):
@@ -671,8 +653,8 @@ def step_through(
                 elements += [f"e{position}_{slot}", f"e{position}_{slot}a"]
         lit.append(elements)
         caption = (
-            f"Step {step + 1} of {len(order)}: {_describe(node, digits)} "
-            f"has its gradient, {format_number(upstream, digits)}"
+            f"Step {step + 1} of {len(order)}: {_describe(node, plan.digits)} "
+            f"has its gradient, {format_number(upstream, plan.digits)}"
         )
         if shares:
             caption += f", and passes it back through its operation to {len(shares)}"
@@ -681,13 +663,6 @@ def step_through(
 
     # The one layout: every row at the widest text it shows in any frame.
     widest = {name: _widest(frames) for name, frames in rows_seen.items()}
-    layout_picture.rows = {name: widest[name] for name in layout_picture.rows}
-    layout_derivatives = {name: rows for name, rows in widest.items() if name.startswith("d")}
-    layout_source = picture_dot(
-        layout_picture, rankdir, edge_labels, legend, layout_derivatives, bends
-    )
-    layout_drawing = Drawing(
-        layout_source, len(order), first.operation_count, None, timeout=first.timeout
-    )
+    layout_drawing = plan.drawing(Picture(widest))
     row_counts = {name: (fixed.get(name, 0), len(rows)) for name, rows in widest.items()}
     return StepThrough(drawings, captions, states, lit, layout_drawing, row_counts)

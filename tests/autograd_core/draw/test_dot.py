@@ -20,11 +20,7 @@ from autograd_core.draw import drawing as drawing_module
 from autograd_core.draw import render
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
-    INPUT_FILL,
-    INTERIOR_FILL,
-    PARAMETER_FILL,
     ROLE_FILLS,
-    ROOT_FILL,
     format_number,
     operation_text,
 )
@@ -410,10 +406,10 @@ def test_role_colours_match_the_legend():
     y = (weight * x + 1.0).relu()
     source = draw_graph(y, parameters=[weight], legend=True).source
     ids = {texts[0]: node for node, texts in value_nodes(source).items()}
-    assert fill_of(source, ids["x"]) == INPUT_FILL
-    assert fill_of(source, ids["w"]) == PARAMETER_FILL
-    assert fill_of(source, ids["data 0.5"]) == INTERIOR_FILL
-    assert fill_of(source, f"v{len(value_nodes(source)) - 1}") == ROOT_FILL
+    assert fill_of(source, ids["x"]) == ROLE_FILLS["input"]
+    assert fill_of(source, ids["w"]) == ROLE_FILLS["parameter"]
+    assert fill_of(source, ids["data 0.5"]) == ROLE_FILLS["intermediate"]
+    assert fill_of(source, f"v{len(value_nodes(source)) - 1}") == ROLE_FILLS["root"]
     # The key holds each role's name next to a swatch of its fill.
     key = re.search(r"^\s*legend \[.*\];$", source, re.M).group(0)
     for role_name, fill in ROLE_FILLS.items():
