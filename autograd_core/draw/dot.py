@@ -715,7 +715,7 @@ def draw_graph(
       notebook display refuse it at once (RenderError, with what to draw instead). None
       lifts the cap; the layout-size guard and ``timeout`` still hold.
     - ``timeout``: seconds a render may take before it is stopped (RenderError); None
-      waits for ever. Large renders run in a child process, which Ctrl-C also stops.
+      waits for ever. Renders run in a child process, which Ctrl-C also stops.
     """
     highlighted = _as_node_set(highlight, "highlight")
     plan = plan_graph(
