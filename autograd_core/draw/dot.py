@@ -163,15 +163,6 @@ def operation_text(op: str) -> str:
     return _OPERATION_TEXT.get(op, op)
 
 
-def role_of(node: Value, root: Value, parameters: Collection[Value] = ()) -> str:
-    """The role a node is drawn in: root, parameter, input, constant or intermediate."""
-    if node is root:
-        return "root"
-    if node in parameters:
-        return PARAMETER
-    return role(node)
-
-
 # -- what each node shows ---------------------------------------------------------------------
 
 # A row of a label: its text and its look ("name" bold, "plain", "pending" grey italic).
@@ -204,18 +195,16 @@ def value_rows(
     return rows
 
 
-def derivative_rows(local: float, chain: tuple[float, float] | None, digits: int) -> list[Row]:
-    """ "local ∂out/∂in", then "upstream × local = product" once upstream is known."""
+def derivative_rows(local: float, upstream: float | None, digits: int) -> list[Row]:
+    """ "local ∂out/∂in", then "upstream × local = product" once upstream is known.
+
+    The product is what backward adds to the input's grad along this edge.
+    """
     rows = [(f"local {format_number(local, digits)}", "plain")]
-    if chain is not None:
-        upstream, product = chain
-        rows.append(
-            (
-                f"{format_number(upstream, digits)} × {format_number(local, digits)} = "
-                f"{format_number(product, digits)}",
-                "plain",
-            )
-        )
+    if upstream is not None:
+        product = upstream * local
+        chain = f"{format_number(upstream, digits)} × {format_number(local, digits)}"
+        rows.append((f"{chain} = {format_number(product, digits)}", "plain"))
     return rows
 
 
@@ -395,16 +384,10 @@ class Plan:
             )
             if node in highlighted:
                 picture.highlighted.add(name)
-            if self.edge_labels and node.inputs:
-                # Shares with g = 1 are the local derivatives; with the node's gradient,
-                # exactly the contributions backward passes to its inputs.
-                local = shares_to_inputs(node, 1.0)
-                products = None if grad is None else shares_to_inputs(node, grad)
-                for slot in range(len(node.inputs)):
-                    chain = None if products is None else (grad, products[slot])
-                    picture.rows[f"d{position}_{slot}"] = derivative_rows(
-                        local[slot], chain, self.digits
-                    )
+            if self.edge_labels:
+                # Shares with g = 1 are the local derivatives, one per edge.
+                for slot, local in enumerate(shares_to_inputs(node, 1.0)):
+                    picture.rows[f"d{position}_{slot}"] = derivative_rows(local, grad, self.digits)
         return picture
 
     def drawing(self, picture: Picture) -> Drawing:
@@ -794,8 +777,13 @@ def plan_graph(
 
     return Plan(
         order=order,
+        # The role each node is drawn in: root, parameter, input, constant or intermediate.
         roles={
-            f"v{position}": role_of(node, root, parameter_set)
+            f"v{position}": "root"
+            if node is root
+            else PARAMETER
+            if is_parameter(node)
+            else role(node)
             for position, node in enumerate(order)
         },
         examples=example_groups(root, is_parameter),
