@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from autograd_core.draw.drawing import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, Drawing
 from autograd_core.graph import grad_computed, shares_to_inputs, topological_order
-from autograd_core.value import PARAMETER, Value, role
+from autograd_core.value import CONSTANT, PARAMETER, Value, role
 
 # Fills from Paul Tol's "light" scheme, told apart with every common colour-vision
 # deficiency; text on each stays black. The legend is drawn from this table.
@@ -43,11 +43,6 @@ ROLE_MEANINGS = {
     "intermediate": "a result computed on the way",
     "operation": "the operation making the Value it points to",
 }
-ROOT_FILL = ROLE_FILLS["root"]
-PARAMETER_FILL = ROLE_FILLS["parameter"]
-INPUT_FILL = ROLE_FILLS["input"]
-INTERIOR_FILL = ROLE_FILLS["intermediate"]
-OPERATION_FILL = ROLE_FILLS["operation"]
 CONSTANT_BORDER = "#888888"
 HIGHLIGHT_COLOR = "#CC3311"  # Tol's vibrant red, apart from every fill above
 PENDING_COLOR = "#777777"
@@ -86,6 +81,19 @@ _OPERATION_TEXT = {
 # Operations whose result depends on operand order: their in-edges are named after the
 # operands of the oval's text ("a − b") and laid out in that order.
 _OPERAND_NAMES = {"-": ("a", "b"), "/": ("a", "b")}
+
+
+def operand_name(op: str, slot: int) -> str | None:
+    """The name an in-edge carries at its operation: a or b of "a − b", b, w1, h1 of affine.
+
+    affine's inputs are (b, w₁, h₁, w₂, h₂, …): without names a reader cannot tell which w
+    multiplies which h. Operations whose operands commute (+, ×) name none.
+    """
+    if op == "affine":
+        return "b" if slot == 0 else f"{'wh'[(slot - 1) % 2]}{(slot + 1) // 2}"
+    names = _OPERAND_NAMES.get(op)
+    return names[slot] if names is not None and slot < len(names) else None
+
 
 _ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh"})
 _ALPHA_LABEL = re.compile(r"α(\d+)\[(\d+)\]")
@@ -135,6 +143,12 @@ def escape_label(text: str) -> str:
     return "<BR/>".join(lines)
 
 
+def _dot_string(text: str) -> str:
+    """Text for a quoted DOT attribute: quotes escaped, backslashes doubled (escString)."""
+    text = _CONTROL.sub(_visible_escape, text.replace("\n", " "))
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def operation_text(op: str) -> str:
     """How an operation reads in the drawing: "*" as "×", "**2" as "(·)²", "-" as "a − b".
 
@@ -149,15 +163,6 @@ def operation_text(op: str) -> str:
     return _OPERATION_TEXT.get(op, op)
 
 
-def role_of(node: Value, root: Value, parameters: Collection[Value] = ()) -> str:
-    """The role a node is drawn in: root, parameter, input, constant or intermediate."""
-    if node is root:
-        return "root"
-    if node in parameters:
-        return PARAMETER
-    return role(node)
-
-
 # -- what each node shows ---------------------------------------------------------------------
 
 # A row of a label: its text and its look ("name" bold, "plain", "pending" grey italic).
@@ -169,10 +174,10 @@ def value_rows(
     node_role: str,
     show_grad: bool,
     digits: int,
-    computed: bool,
+    grad: float | None,
     pending: float | None,
 ) -> list[Row]:
-    """The rows of a Value's box: label, data, and its gradient (or that it is not yet known)."""
+    """The rows of a Value's box: label, data, and ``grad`` (None: not yet computed)."""
     if node_role == "constant":
         number = format_number(node.data, digits)
         return [(f"{shorten(node.label)} = {number}" if node.label else number, "plain")]
@@ -181,8 +186,8 @@ def value_rows(
         rows.append((shorten(node.label), "name"))
     rows.append((f"data {format_number(node.data, digits)}", "plain"))
     if show_grad:
-        if computed:
-            rows.append((f"grad {format_number(node.grad, digits)}", "plain"))
+        if grad is not None:
+            rows.append((f"grad {format_number(grad, digits)}", "plain"))
         else:
             rows.append(("grad: not yet computed", "pending"))
             if pending is not None:
@@ -190,18 +195,16 @@ def value_rows(
     return rows
 
 
-def derivative_rows(local: float, chain: tuple[float, float] | None, digits: int) -> list[Row]:
-    """ "local ∂out/∂in", then "upstream × local = product" once upstream is known."""
+def derivative_rows(local: float, upstream: float | None, digits: int) -> list[Row]:
+    """ "local ∂out/∂in", then "upstream × local = product" once upstream is known.
+
+    The product is what backward adds to the input's grad along this edge.
+    """
     rows = [(f"local {format_number(local, digits)}", "plain")]
-    if chain is not None:
-        upstream, product = chain
-        rows.append(
-            (
-                f"{format_number(upstream, digits)} × {format_number(local, digits)} = "
-                f"{format_number(product, digits)}",
-                "plain",
-            )
-        )
+    if upstream is not None:
+        product = upstream * local
+        chain = f"{format_number(upstream, digits)} × {format_number(local, digits)}"
+        rows.append((f"{chain} = {format_number(product, digits)}", "plain"))
     return rows
 
 
@@ -329,19 +332,74 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
 
 @dataclass
 class Picture:
-    """Everything a drawing shows, before it becomes DOT text.
+    """What one drawing of a graph shows, before it becomes DOT text.
 
-    ``rows`` maps a Value's DOT name ("v3") to its label rows (the derivative boxes'
-    rows come from :func:`derivative_table`). The player renders one Picture with every
-    row at its widest and changes only the text afterwards.
+    ``rows`` maps a DOT name to its label rows: a Value's box ("v3") and, with edge
+    labels, a derivative box ("d3_0"). ``highlighted`` names the Values drawn in red. The
+    player renders one Picture with every row at its widest and changes only the text.
+    """
+
+    rows: dict[str, list[Row]]
+    highlighted: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    """What every drawing of one graph shares, whatever gradients it shows.
+
+    The nodes in topological order, their roles ("v3" → "input"), the example and neuron
+    groups, and the options; :meth:`picture` fills in gradients, :meth:`drawing` draws it.
     """
 
     order: list[Value]
-    roles: dict[str, str] = field(default_factory=dict)
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-    highlighted: set[str] = field(default_factory=set)
-    examples: dict[Value, int] = field(default_factory=dict)
-    neurons: dict[Value, str] = field(default_factory=dict)
+    roles: dict[str, str]
+    examples: dict[Value, int]
+    neurons: dict[Value, str]
+    rankdir: str
+    bends: int
+    show_grad: bool
+    digits: int
+    edge_labels: bool
+    legend: bool
+    max_nodes: int | None
+    timeout: float | None
+
+    def picture(
+        self,
+        grads: Mapping[Value, float],
+        pending: Mapping[Value, float] | None = None,
+        highlighted: Collection[Value] = (),
+    ) -> Picture:
+        """The rows when ``grads`` holds the gradient of each Value a pass has reached.
+
+        The others read "not yet computed", with ``pending``'s partial sum where it has one.
+        """
+        pending = pending or {}
+        picture = Picture({})
+        for position, node in enumerate(self.order):
+            name = f"v{position}"
+            grad, received = grads.get(node), pending.get(node)
+            picture.rows[name] = value_rows(
+                node, self.roles[name], self.show_grad, self.digits, grad, received
+            )
+            if node in highlighted:
+                picture.highlighted.add(name)
+            if self.edge_labels:
+                # Shares with g = 1 are the local derivatives, one per edge.
+                for slot, local in enumerate(shares_to_inputs(node, 1.0)):
+                    picture.rows[f"d{position}_{slot}"] = derivative_rows(local, grad, self.digits)
+        return picture
+
+    def drawing(self, picture: Picture) -> Drawing:
+        """The picture as a :class:`Drawing` of this graph."""
+        operations = sum(1 for node in self.order if node.inputs)
+        return Drawing(
+            picture_dot(self, picture),
+            len(self.order),
+            operations,
+            self.max_nodes,
+            timeout=self.timeout,
+        )
 
 
 def _attributes(pairs: Mapping[str, str]) -> str:
@@ -355,7 +413,7 @@ def _attributes(pairs: Mapping[str, str]) -> str:
 _OPERATION_STYLE = {
     "shape": "oval",
     "style": "filled",
-    "fillcolor": OPERATION_FILL,
+    "fillcolor": ROLE_FILLS["operation"],
     "fontsize": "10",
     "margin": "0.05,0.02",
     "height": "0.3",
@@ -387,7 +445,7 @@ def legend_dot() -> list[str]:
     cells = []
     for name in ROLES:
         fill = ROLE_FILLS[name]
-        border = ' COLOR="#888888"' if name == "constant" else ""
+        border = f' COLOR="{CONSTANT_BORDER}"' if name == "constant" else ""
         cells.append(
             f'<TR><TD BGCOLOR="{fill}" BORDER="1"{border} WIDTH="28"> </TD>'
             f'<TD ALIGN="LEFT"><B>{name}</B></TD>'
@@ -400,26 +458,19 @@ def legend_dot() -> list[str]:
     return [f'  legend [id="legend", class="legend", shape="plain", fontsize="9", label={table}];']
 
 
-def picture_dot(
-    picture: Picture,
-    rankdir: str,
-    edge_labels: bool,
-    legend: bool,
-    derivatives: Mapping[str, list[Row]],
-    bends: int = 0,
-) -> str:
+def picture_dot(plan: Plan, picture: Picture) -> str:
     """The DOT text of a Picture: nodes in their clusters, then every edge.
 
-    ``bends`` (from :func:`layout_size`) above SIMPLEX_LIMITED_BENDS caps Graphviz's
-    network simplex, which is what made long-edged graphs take minutes.
+    A graph with more than SIMPLEX_LIMITED_BENDS bend points caps Graphviz's network
+    simplex, which is what made long-edged graphs take minutes.
     """
-    order = picture.order
+    order, edge_labels = plan.order, plan.edge_labels
     index = {node: position for position, node in enumerate(order)}
     lines = [
         "digraph autograd {",
-        f'  graph [rankdir="{rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white", '
+        f'  graph [rankdir="{plan.rankdir}", nodesep="0.25", ranksep="0.35", bgcolor="white", '
         'fontname="Helvetica,Arial,sans-serif", fontsize="11"'
-        + (f", {SIMPLEX_LIMITS}" if bends > SIMPLEX_LIMITED_BENDS else "")
+        + (f", {SIMPLEX_LIMITS}" if plan.bends > SIMPLEX_LIMITED_BENDS else "")
         + "];",
         '  node [fontname="Helvetica,Arial,sans-serif", fontsize="11"];',
         '  edge [fontname="Helvetica,Arial,sans-serif", fontsize="9", color="#555555"];',
@@ -428,7 +479,7 @@ def picture_dot(
     def node_lines(position: int) -> list[str]:
         node = order[position]
         name = f"v{position}"
-        node_role = picture.roles[name]
+        node_role = plan.roles[name]
         style = _CONSTANT_STYLE if node_role == "constant" else _VALUE_STYLE
         attributes = {"id": name, "class": node_role, **style}
         if node_role != "constant":
@@ -440,14 +491,14 @@ def picture_dot(
         if node.inputs:
             text = escape_label(shorten(operation_text(node.op)))
             operation = {"id": f"op{position}", "class": "operation", **_OPERATION_STYLE}
-            if node.op in _OPERAND_NAMES:
-                operation["ordering"] = "in"  # operand a drawn before operand b
+            if operand_name(node.op, 0) is not None:
+                operation["ordering"] = "in"  # operands drawn in order: a before b, b, w1, h1, …
             operation["label"] = f"<{text}>"
             out.append(f"  op{position} [{_attributes(operation)}];")
             if edge_labels:
                 for slot in range(len(node.inputs)):
                     key = f"d{position}_{slot}"
-                    label = derivative_label(derivatives[key])
+                    label = derivative_label(picture.rows[key])
                     attributes = {"id": key, "class": "derivative", **_DERIVATIVE_STYLE}
                     out.append(f"  {key} [{_attributes({**attributes, 'label': label})}];")
         return out
@@ -455,7 +506,7 @@ def picture_dot(
     # Clusters: example k holds its nodes, a neuron's α and h sit in a cluster inside.
     placed: dict[tuple[int | None, str | None], list[int]] = {}
     for position, node in enumerate(order):
-        key = (picture.examples.get(node), picture.neurons.get(node))
+        key = (plan.examples.get(node), plan.neurons.get(node))
         placed.setdefault(key, []).append(position)
     by_example: dict[int | None, list[tuple[str | None, list[int]]]] = {}
     for (example, neuron), positions in placed.items():
@@ -492,25 +543,29 @@ def picture_dot(
         if not node.inputs:
             continue
         marked = f"v{position}" in picture.highlighted
-        names = _OPERAND_NAMES.get(node.op)
+        operation = _dot_string(shorten(operation_text(node.op)))
         for slot, child in enumerate(node.inputs):
-            attributes = [f'id="e{position}_{slot}"']
-            if names is not None:
-                attributes.append(
-                    f'headlabel="{names[slot]}", labelfontcolor="#225588", labelfontsize="10", '
-                    'labeldistance="1.6", labelangle="35"'
-                )
+            name = operand_name(node.op, slot)
+            # Graphviz titles an edge with its ends ("v0->op2"); its tooltip says its role.
+            tooltip = f'tooltip="{name or f"operand {slot + 1}"} of {operation}"'
+            attributes = [f'id="e{position}_{slot}"', tooltip]
+            if name is not None:
+                # A label of the edge's own: Graphviz makes room for it beside its edge,
+                # where labels at the operation's end piled up on affine's 2n + 1 edges.
+                attributes.append(f'label="{name}", fontcolor="#225588", fontsize="10"')
             if marked:
                 attributes.append(highlight_edge)
             tail = f"v{index[child]}"
             if edge_labels:
                 key = f"d{position}_{slot}"
-                lines.append(f'  {tail} -> {key} [id="e{position}_{slot}a", arrowhead="none"];')
+                lines.append(
+                    f'  {tail} -> {key} [id="e{position}_{slot}a", arrowhead="none", {tooltip}];'
+                )
                 tail = key
             lines.append(f"  {tail} -> op{position} [{', '.join(attributes)}];")
         output = f' [id="o{position}", {highlight_edge}]' if marked else f' [id="o{position}"]'
         lines.append(f"  op{position} -> v{position}{output};")
-    if legend:
+    if plan.legend:
         lines.extend(legend_dot())
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -566,14 +621,27 @@ def layout_size(order: list[Value]) -> tuple[int, int, int]:
     return bends, ranks, max(width.values())
 
 
-def auto_rankdir(ranks: int, widest: int) -> str:
-    """LR, unless the graph is so much deeper than wide that it reads better top to bottom.
+#: For rankdir="auto", rough sizes measured on the lectures' graphs: left to right, each
+#: rank (a box or an oval, and the gap after it) takes about this many points of width;
+#: top to bottom, each node side by side in the widest rank about this many.
+LR_POINTS_PER_RANK = 110
+TB_POINTS_PER_NODE = 110
+#: A picture up to this wide (points) fits a notebook's output at a laptop's 1,280 px.
+FITS_WIDTH = 900
 
-    A rank is about three times as wide (a box and its gap, LR) as a row is tall, so
-    LR gives a picture about ranks : widest/3 wide:tall; beyond 3 : 1 it is a thin strip
-    that a notebook shrinks to nothing, and TB keeps it legible.
+
+def auto_rankdir(ranks: int, widest: int) -> str:
+    """LR when it fits a laptop's width or is the narrower picture, else TB.
+
+    A notebook shrinks a picture to its output's width, so the narrower direction keeps
+    the text larger; where LR fits anyway, it wins, as it reads in the forward pass's
+    direction. (Lecture 002's graphs: about 2,100 pt wide LR, 1,300 pt TB; 003's
+    example-by-example graph is the other way round.)
     """
-    return "TB" if ranks > 9 * max(widest, 1) else "LR"
+    left_to_right = ranks * LR_POINTS_PER_RANK
+    if left_to_right <= FITS_WIDTH or left_to_right <= widest * TB_POINTS_PER_NODE:
+        return "LR"
+    return "TB"
 
 
 def draw_graph(
@@ -588,8 +656,6 @@ def draw_graph(
     digits: int = 4,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     timeout: float | None = DEFAULT_TIMEOUT,
-    computed: Collection[Value] | None = None,
-    pending: Mapping[Value, float] | None = None,
 ) -> Drawing:
     """Draw ``root``'s computation graph; returns a :class:`Drawing` (DOT now, SVG lazily).
 
@@ -617,11 +683,12 @@ def draw_graph(
 
     Options:
 
-    - ``rankdir``: "LR" (left to right), "TB", "RL", "BT", or "auto": LR unless the graph
-      is far deeper than wide, then TB.
+    - ``rankdir``: "LR" (left to right), "TB", "RL", "BT", or "auto": LR where it fits a
+      laptop's width or is the narrower picture, else TB.
     - ``show_grad``: False leaves gradients out.
     - ``highlight``: a Value or a collection of Values to draw distinctly.
-    - ``parameters``: more Values to draw as parameters (e.g. hand-made weights).
+    - ``parameters``: more leaves to draw as parameters (e.g. hand-made weights); a
+      computed Value or a constant is refused (ValueError), as ``mark_parameters`` does.
     - ``legend``: True adds the key of the roles' colours.
     - ``edge_labels``: True puts on each edge input → operation a small box with the local
       derivative ∂out/∂input ("local 3") and, once ``out``'s gradient is computed, the
@@ -631,13 +698,43 @@ def draw_graph(
       notebook display refuse it at once (RenderError, with what to draw instead). None
       lifts the cap; the layout-size guard and ``timeout`` still hold.
     - ``timeout``: seconds a render may take before it is stopped (RenderError); None
-      waits for ever. Large renders run in a child process, which Ctrl-C also stops.
-    - ``computed`` and ``pending`` (for :func:`~autograd_core.draw.step_through`):
-      the Values whose gradient counts as computed (default: those ``grad_computed``
-      says), and partial gradients received so far by the others.
+      waits for ever. Renders run in a child process, which Ctrl-C also stops.
     """
+    highlighted = _as_node_set(highlight, "highlight")
+    plan = plan_graph(
+        root,
+        rankdir=rankdir,
+        show_grad=show_grad,
+        parameters=parameters,
+        legend=legend,
+        edge_labels=edge_labels,
+        digits=digits,
+        max_nodes=max_nodes,
+        timeout=timeout,
+        caller="draw_graph",
+    )
+    if isinstance(plan, Drawing):
+        return plan
+    grads = {node: node.grad for node in plan.order if grad_computed(node)}
+    return plan.drawing(plan.picture(grads, highlighted=highlighted))
+
+
+def plan_graph(
+    root: Value,
+    *,
+    rankdir: str,
+    show_grad: bool,
+    parameters: Iterable[Value] | None,
+    legend: bool,
+    edge_labels: bool,
+    digits: int,
+    max_nodes: int | None,
+    timeout: float | None,
+    caller: str,
+) -> Plan | Drawing:
+    """Check the options and the graph's size; the Plan, or a refused Drawing saying why."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_graph needs a Value to draw from, got {type(root).__name__}")
+        raise TypeError(f"{caller} needs a Value to draw from, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT", "auto"):
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT, auto, got {rankdir!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
@@ -648,8 +745,7 @@ def draw_graph(
         isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
     ):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
-    highlighted = _as_node_set(highlight, "highlight")
-    parameter_set = _as_node_set(parameters, "parameters")
+    parameter_set = parameter_leaves(parameters)
 
     # Count first: a graph over the cap is refused without walking it further.
     count = count_nodes(root, MAX_BENDS if max_nodes is None else min(max_nodes, MAX_BENDS))
@@ -675,78 +771,32 @@ def draw_graph(
             max_nodes=max_nodes,
             value_count=len(order),
         )
-    if rankdir == "auto":
-        rankdir = auto_rankdir(ranks, widest)
-
-    picture = build_picture(
-        root,
-        order,
-        parameter_set,
-        show_grad=show_grad,
-        digits=digits,
-        computed=computed,
-        pending=pending or {},
-        highlighted=highlighted,
-    )
-    derivatives = derivative_table(order, digits, computed) if edge_labels else {}
-    source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
-    operation_count = sum(1 for node in order if node.inputs)
-    return Drawing(source, len(order), operation_count, max_nodes, timeout=timeout)
-
-
-def build_picture(
-    root: Value,
-    order: list[Value],
-    parameter_set: Collection[Value],
-    *,
-    show_grad: bool,
-    digits: int,
-    computed: Collection[Value] | None,
-    pending: Mapping[Value, float],
-    highlighted: Collection[Value] = (),
-    groups: tuple[dict[Value, int], dict[Value, str]] | None = None,
-) -> Picture:
-    """The Picture of ``root``'s graph: roles, rows, highlight, example and neuron groups."""
-    is_computed = (lambda n: n in computed) if computed is not None else grad_computed
-    picture = Picture(order)
-    for position, node in enumerate(order):
-        name = f"v{position}"
-        node_role = role_of(node, root, parameter_set)
-        picture.roles[name] = node_role
-        picture.rows[name] = value_rows(
-            node, node_role, show_grad, digits, is_computed(node), pending.get(node)
-        )
-        if node in highlighted:
-            picture.highlighted.add(name)
 
     def is_parameter(leaf: Value) -> bool:
         return leaf in parameter_set or role(leaf) == PARAMETER
 
-    if groups is not None:
-        picture.examples, picture.neurons = groups
-    else:
-        picture.examples = example_groups(root, is_parameter)
-        picture.neurons = neuron_groups(order)
-    return picture
-
-
-def derivative_table(
-    order: list[Value], digits: int, computed: Collection[Value] | None
-) -> dict[str, list[Row]]:
-    """The rows of every edge's derivative box: local derivative, then the chain rule."""
-    is_computed = (lambda n: n in computed) if computed is not None else grad_computed
-    table: dict[str, list[Row]] = {}
-    for position, node in enumerate(order):
-        if not node.inputs:
-            continue
-        # A node's shares with g = 1 are its local derivatives; with its own grad, exactly
-        # the contributions backward passed to its inputs.
-        local = shares_to_inputs(node, 1.0)
-        products = shares_to_inputs(node, node.grad) if is_computed(node) else None
-        for slot in range(len(node.inputs)):
-            chain = None if products is None else (node.grad, products[slot])
-            table[f"d{position}_{slot}"] = derivative_rows(local[slot], chain, digits)
-    return table
+    return Plan(
+        order=order,
+        # The role each node is drawn in: root, parameter, input, constant or intermediate.
+        roles={
+            f"v{position}": "root"
+            if node is root
+            else PARAMETER
+            if is_parameter(node)
+            else role(node)
+            for position, node in enumerate(order)
+        },
+        examples=example_groups(root, is_parameter),
+        neurons=neuron_groups(order),
+        rankdir=auto_rankdir(ranks, widest) if rankdir == "auto" else rankdir,
+        bends=bends,
+        show_grad=show_grad,
+        digits=digits,
+        edge_labels=edge_labels,
+        legend=legend,
+        max_nodes=max_nodes,
+        timeout=timeout,
+    )
 
 
 def _as_node_set(nodes: Value | Iterable[Value] | None, what: str) -> set[Value]:
@@ -764,5 +814,24 @@ def _as_node_set(nodes: Value | Iterable[Value] | None, what: str) -> set[Value]
             raise TypeError(
                 f"{what} must be a Value or a collection of Values, got a "
                 f"{type(node).__name__} in it"
+            )
+    return found
+
+
+def parameter_leaves(parameters: Iterable[Value] | None) -> set[Value]:
+    """``parameters=`` as a set, each one checked to be a leaf a user or nn made.
+
+    As :func:`~autograd_core.value.mark_parameters`: a computed Value gets its data from its
+    inputs and a constant is a number written into a formula, so neither is drawn as a
+    parameter with a gradient of its own.
+    """
+    found = _as_node_set(parameters, "parameters")
+    for node in found:
+        if node.inputs or role(node) == CONSTANT:
+            what = f"the result of {node.op!r}" if node.inputs else "a constant an operator made"
+            name = f"{shorten(node.label, 40)!r}, " if node.label else ""
+            raise ValueError(
+                f"parameters= takes leaf Values (made with Value(...) or by nn), got "
+                f"{name}{what} (data {format_number(node.data)})"
             )
     return found

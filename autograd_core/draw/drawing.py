@@ -19,10 +19,6 @@ DEFAULT_MAX_NODES = 1000
 #: Seconds a render may take before it is stopped.
 DEFAULT_TIMEOUT = 60.0
 
-#: Up to this many Values Graphviz runs in-process (well under a second); above, in a
-#: child process that a timeout or Ctrl-C can stop.
-IN_PROCESS_NODES = 150
-
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
@@ -31,9 +27,11 @@ class Drawing:
 
     ``source`` is the DOT text; ``svg()`` renders it (cached, so a notebook re-displays
     for free); ``save(path)`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot`` by suffix. In
-    Jupyter it displays itself as SVG; above ``max_nodes`` Values, or where no renderer is
-    installed, the display shows a summary or the DOT text with a hint instead, and never
-    raises.
+    Jupyter it displays itself as SVG; where no renderer is installed it shows the DOT text
+    with a hint instead, and never raises. A graph refused before it was drawn (above
+    ``max_nodes`` Values, or too tangled to lay out) has no DOT text: ``source``, ``svg()``
+    and ``save()`` raise :class:`RenderError` with the reason (``refusal``), which its repr
+    and the notebook display show.
     """
 
     def __init__(
@@ -64,31 +62,36 @@ class Drawing:
             "example's loss or of an intermediate Value), or, for a network, "
             "nn.draw_network(model, x, target, loss)"
         )
-        note = f"// {message}\n"
-        return cls(f"{note}digraph autograd {{\n}}\n", value_count, 0, max_nodes, refusal=message)
+        return cls("", value_count, 0, max_nodes, refusal=message)
 
     @property
     def source(self) -> str:
-        """The DOT text: the same graph gives the same text, character for character."""
+        """The DOT text: the same graph gives the same text, character for character.
+
+        A refused drawing has none: it raises :class:`RenderError` saying why, as ``svg()``.
+        """
+        if self.refusal is not None:
+            raise RenderError(self.refusal)
         return self._source
 
     def __repr__(self) -> str:
+        if self.refusal is not None:
+            return f"<Drawing refused: {self.refusal}>"
         return f"<Drawing of {self.value_count} values and {self.operation_count} operations>"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Drawing):
             return NotImplemented
-        return self._source == other._source
+        return (self._source, self.refusal) == (other._source, other.refusal)
 
     def __hash__(self) -> int:
-        return hash(self._source)
+        return hash((self._source, self.refusal))
 
     def render(self, format: str, renderer: str | None = None) -> bytes:
         """The drawing in Graphviz output ``format`` ("svg", "png", "pdf", ...) as bytes."""
         if self.refusal is not None:
             raise RenderError(self.refusal)
-        isolated = self.value_count > IN_PROCESS_NODES
-        return render(self._source, format, renderer, timeout=self.timeout, isolated=isolated)
+        return render(self._source, format, renderer, timeout=self.timeout)
 
     def svg(self, renderer: str | None = None) -> str:
         """The SVG text (raises :class:`RenderError` when no renderer is available)."""
@@ -116,9 +119,7 @@ class Drawing:
         if not path.parent.is_dir():
             raise FileNotFoundError(f"cannot save {path}: no directory {path.parent}")
         if fmt == "dot":
-            if self.refusal is not None:
-                raise RenderError(self.refusal)
-            data = self._source.encode("utf-8")
+            data = self.source.encode("utf-8")
         elif fmt == "svg" and renderer is None:
             data = self.svg().encode("utf-8")
         else:
@@ -128,20 +129,13 @@ class Drawing:
 
     # -- Jupyter ---------------------------------------------------------------------------
 
-    def _too_large(self) -> bool:
-        return self.refusal is not None
-
-    def summary(self) -> str:
-        """One paragraph saying why the graph is not drawn and what to draw instead."""
-        return self.refusal or repr(self)
-
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
     ) -> dict[str, str]:
         """What Jupyter shows: the SVG fitted to the output width, or why not. Never raises."""
         try:
-            if self._too_large():
-                text = self.summary()
+            if self.refusal is not None:
+                text = self.refusal
                 return {"text/plain": text, "text/html": f"<p>{html.escape(text)}</p>"}
             try:
                 svg = self.svg()

@@ -1,9 +1,8 @@
 """Backward, one node at a time, as pictures: frames, an HTML player and a notebook slider.
 
-:func:`step_through` runs :func:`~autograd_core.graph.backward_steps` and draws the graph
-after every local step. ``backward_steps`` changes ``.grad`` as it goes, so each frame is
-drawn the moment its step is yielded: a :class:`~autograd_core.draw.Drawing` holds its
-DOT text from then on, whatever happens to the graph afterwards.
+:func:`step_through` works out the backward pass as
+:func:`~autograd_core.graph.backward_steps` does, on gradients of its own, and draws the
+graph after every local step; the Values' ``.grad`` stay as they were.
 """
 
 from __future__ import annotations
@@ -19,21 +18,34 @@ from typing import Any
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
     PENDING_COLOR,
+    Picture,
     Row,
-    auto_rankdir,
-    build_picture,
     count_nodes,
-    derivative_table,
-    draw_graph,
     format_number,
-    layout_size,
     operation_text,
-    picture_dot,
+    plan_graph,
 )
-from autograd_core.draw.drawing import Drawing, fitted_html, still_image
+from autograd_core.draw.drawing import (
+    DEFAULT_MAX_NODES,
+    DEFAULT_TIMEOUT,
+    Drawing,
+    fitted_html,
+    still_image,
+)
 from autograd_core.draw.render import RenderError, write_atomically
-from autograd_core.graph import backward_steps, topological_order
+from autograd_core.graph import shares_to_inputs
 from autograd_core.value import Value
+
+# draw_graph's defaults, for the options step_through passes on.
+_DRAW_DEFAULTS = {
+    "rankdir": "LR",
+    "show_grad": True,
+    "parameters": None,
+    "legend": False,
+    "digits": 4,
+    "max_nodes": DEFAULT_MAX_NODES,
+    "timeout": DEFAULT_TIMEOUT,
+}
 
 #: step_through refuses graphs larger than this unless told otherwise: every frame holds
 #: the state of every node, so the player grows with the square of the graph's size.
@@ -566,137 +578,91 @@ def step_through(
     max_frames: int | None = DEFAULT_MAX_FRAMES,
     **draw_options: Any,
 ) -> StepThrough:
-    """Run ``root``'s backward pass one node at a time and draw the graph after each step.
+    """Backward from ``root`` one node at a time, drawn after each step; ``.grad`` untouched.
 
     Returns a :class:`StepThrough`: one frame per node of the graph, in reverse
     topological order (root first), each with the current node highlighted, the gradients
-    computed so far filled in and the rest marked "grad: not yet computed". The last
-    frame shows the graph exactly as ``root.backward()`` leaves it. Graphviz lays the
-    graph out once; every frame uses that layout.
+    computed so far filled in and the rest marked "grad: not yet computed". The frames
+    show this one pass, ∂root/∂node, worked out on the side as
+    :func:`~autograd_core.graph.backward_steps` does it: no ``.grad`` changes, so calling
+    it after ``root.backward()`` (or twice) shows the same frames, and the last frame shows
+    what ``root.backward()`` leaves on zeroed gradients. Graphviz lays the graph out once;
+    every frame uses that layout.
 
-    This IS the backward pass: afterwards every ``.grad`` holds what ``root.backward()``
-    would have added (so zero gradients first if backward already ran). ``edge_labels``
-    (on by default) labels edges with local derivatives and chain-rule products;
-    ``draw_options`` go to :func:`~autograd_core.draw.draw_graph` (``rankdir``,
+    ``edge_labels`` (on by default) labels edges with local derivatives and chain-rule
+    products; ``draw_options`` go to :func:`~autograd_core.draw.draw_graph` (``rankdir``,
     ``show_grad``, ``parameters``, ``legend``, ``digits``, ``max_nodes``, ``timeout``).
     Graphs above ``max_frames`` nodes raise :class:`PlayerTooLarge` (a RenderError and a
     ValueError) before anything runs; ``max_frames=None`` goes ahead.
     """
-    for reserved in ("highlight", "computed", "pending"):
-        if reserved in draw_options:
-            raise TypeError(f"step_through sets {reserved}= itself; it cannot be passed")
-    accepted = {"rankdir", "show_grad", "parameters", "legend", "digits", "max_nodes", "timeout"}
-    unknown = sorted(set(draw_options) - accepted)
+    if "highlight" in draw_options:
+        raise TypeError("step_through sets highlight= itself; it cannot be passed")
+    unknown = sorted(set(draw_options) - set(_DRAW_DEFAULTS))
     if unknown:
         raise TypeError(
             f"step_through got unknown option(s) {', '.join(unknown)}; accepted: "
-            f"edge_labels, max_frames, {', '.join(sorted(accepted))}"
+            f"edge_labels, max_frames, {', '.join(sorted(_DRAW_DEFAULTS))}"
         )
     if not isinstance(root, Value):
         raise TypeError(f"step_through needs a Value to draw from, got {type(root).__name__}")
-    if max_frames is not None:
-        node_count = count_nodes(root, max_frames)
-        if node_count > max_frames:
-            raise PlayerTooLarge(
-                f"the graph has more than {max_frames} nodes (max_frames={max_frames}): a "
-                "player holds every node's state in every frame; step through a smaller "
-                "part (one example's loss, an intermediate Value), or pass max_frames=None"
-            )
-    # Drawn once before anything runs, so bad options or a refused graph fail with every
-    # grad untouched.
-    first = draw_graph(root, edge_labels=edge_labels, **draw_options)
-    if first.refusal is not None:
-        raise RenderError(first.refusal)
-    digits = draw_options.get("digits", 4)
-    show_grad = draw_options.get("show_grad", True)
-    legend = draw_options.get("legend", False)
-    parameters = draw_options.get("parameters")
-    parameter_set = set(parameters) if parameters is not None else set()
-    order = topological_order(root)
-    node_count = len(order)
-    rankdir = draw_options.get("rankdir", "LR")
-    bends, ranks, widest = layout_size(order)
-    if rankdir == "auto":
-        rankdir = auto_rankdir(ranks, widest)
-    groups = build_picture(
-        root, order, parameter_set, show_grad=show_grad, digits=digits, computed=(), pending={}
-    )
+    if max_frames is not None and count_nodes(root, max_frames) > max_frames:
+        raise PlayerTooLarge(
+            f"the graph has more than {max_frames} nodes (max_frames={max_frames}): a "
+            "player holds every node's state in every frame; step through a smaller "
+            "part (one example's loss, an intermediate Value), or pass max_frames=None"
+        )
+    options = {**_DRAW_DEFAULTS, **draw_options, "edge_labels": edge_labels}
+    plan = plan_graph(root, **options, caller="step_through")
+    if isinstance(plan, Drawing):
+        raise RenderError(plan.refusal)
+    order = plan.order
     index = {node: position for position, node in enumerate(order)}
     # Rows that never change: a Value's label and data (a constant's one row).
     fixed = {
-        f"v{position}": 1 if groups.roles[f"v{position}"] == "constant" else 1 + bool(node.label)
-        for position, node in enumerate(order)
+        name: 1 if plan.roles[name] == "constant" else 1 + bool(node.label)
+        for name, node in zip(plan.roles, order)
     }
 
-    computed: set[Value] = set()
-    pending: dict[Value, float] = {}
+    grads: dict[Value, float] = {}  # ∂root/∂node for the nodes passed so far
+    received: dict[Value, float] = {root: 1.0}  # partial sums of the nodes still to come
     drawings: list[Drawing] = []
     captions: list[str] = []
     states: list[dict[str, tuple[str, int]]] = []
     lit: list[list[str]] = []
     rows_seen: dict[str, list[list[Row]]] = {}
-    for step in backward_steps(root):
-        computed.add(step.node)
-        pending.pop(step.node, None)
-        for child, contribution in step.contributions:
-            pending[child] = pending.get(child, 0.0) + contribution
-        picture = build_picture(
-            root,
-            order,
-            parameter_set,
-            show_grad=show_grad,
-            digits=digits,
-            computed=computed,
-            pending=pending,
-            highlighted={step.node},
-            groups=(groups.examples, groups.neurons),
-        )
-        derivatives = derivative_table(order, digits, computed) if edge_labels else {}
-        source = picture_dot(picture, rankdir, edge_labels, legend, derivatives, bends)
-        drawings.append(Drawing(source, node_count, first.operation_count, None))
+    for step, node in enumerate(reversed(order)):
+        # Every consumer of a node is newer, so its sum is complete when its turn comes.
+        upstream = grads[node] = received.pop(node)
+        shares = shares_to_inputs(node, upstream)
+        for child, share in zip(node.inputs, shares):
+            received[child] = received.get(child, 0.0) + share
+        picture = plan.picture(grads, received, {node})
+        drawings.append(plan.drawing(picture))
         state: dict[str, tuple[str, int]] = {}
-        for name, rows in [*picture.rows.items(), *derivatives.items()]:
+        for name, rows in picture.rows.items():
             rows_seen.setdefault(name, []).append(rows)
             for row, (text, look) in enumerate(rows):
                 if row >= fixed.get(name, 0):
                     state[f"{name}-r{row}"] = (text, _LOOK_INDEX[look])
         states.append(state)
-        position = index[step.node]
+        position = index[node]
         elements = [f"v{position}"]
-        if step.node.inputs:
+        if node.inputs:
             elements += [f"op{position}", f"o{position}"]
-            for slot in range(len(step.node.inputs)):
+            for slot in range(len(node.inputs)):
                 elements += [f"e{position}_{slot}", f"e{position}_{slot}a"]
         lit.append(elements)
         caption = (
-            f"Step {step.index + 1} of {node_count}: {_describe(step.node, digits)} "
-            f"has its gradient, {format_number(step.upstream, digits)}"
+            f"Step {step + 1} of {len(order)}: {_describe(node, plan.digits)} "
+            f"has its gradient, {format_number(upstream, plan.digits)}"
         )
-        if step.contributions:
-            caption += f", and passes it back through its operation to {len(step.contributions)}"
-            caption += " input" if len(step.contributions) == 1 else " inputs"
+        if shares:
+            caption += f", and passes it back through its operation to {len(shares)}"
+            caption += " input" if len(shares) == 1 else " inputs"
         captions.append(caption + ".")
 
     # The one layout: every row at the widest text it shows in any frame.
     widest = {name: _widest(frames) for name, frames in rows_seen.items()}
-    layout_picture = build_picture(
-        root,
-        order,
-        parameter_set,
-        show_grad=show_grad,
-        digits=digits,
-        computed=(),
-        pending={},
-        groups=(groups.examples, groups.neurons),
-    )
-    layout_picture.rows = {name: widest[name] for name in layout_picture.rows}
-    layout_derivatives = {name: rows for name, rows in widest.items() if name.startswith("d")}
-    layout_source = picture_dot(
-        layout_picture, rankdir, edge_labels, legend, layout_derivatives, bends
-    )
-    timeout = draw_options.get("timeout", first.timeout)
-    layout_drawing = Drawing(
-        layout_source, node_count, first.operation_count, None, timeout=timeout
-    )
+    layout_drawing = plan.drawing(Picture(widest))
     row_counts = {name: (fixed.get(name, 0), len(rows)) for name, rows in widest.items()}
     return StepThrough(drawings, captions, states, lit, layout_drawing, row_counts)

@@ -1,19 +1,28 @@
 """Rendering DOT text with Graphviz, and writing files whole or not at all.
 
-Two renderers: pygraphviz (the ``render`` extra bundles Graphviz in its wheels, so it runs
-in-process with no system package) and the ``dot`` program on PATH. ``render`` picks the
-first one available.
+Two renderers: pygraphviz (the ``render`` extra bundles Graphviz in its wheels, so it
+needs no system package) and the ``dot`` program on PATH. ``render`` picks the first one
+available.
+
+Both run Graphviz in a child process, whatever the graph's size. A timeout or Ctrl-C
+stops a child, never the caller, and its memory is capped. And the child's stderr is its
+own: the Graphviz in pygraphviz's wheels carries its own fontconfig, which prints a
+"Fontconfig warning" about newer system configuration files on its first render in a
+process. In-process, keeping that off a student's screen meant pointing file descriptor 2
+at /dev/null for the whole process while Graphviz ran, so every other thread lost its
+stderr meanwhile; a child's stderr is read and its warnings dropped. The price is
+starting a Python process per render (about 0.1 s), which a drawing pays once: ``svg()``
+is cached.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 #: Suffixes :meth:`Drawing.save` accepts, and the Graphviz output format of each.
@@ -36,13 +45,22 @@ class RenderError(RuntimeError):
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, so it is never half-written.
 
-    The temporary file is created with mode 0666, which the process umask trims exactly as
-    it would for any new file; its name (``.ag-XXXXXXXX.tmp``, 16 characters) is short, so a
-    legal long ``path`` stays legal. An ``OSError`` names ``path``, never the temporary
-    file, which the caller has not heard of; no temporary file is left behind.
+    A new file gets mode 0666 trimmed by the process umask, as any new file does; a file
+    that is already there keeps its permission bits. A symbolic link at ``path`` is
+    replaced by the file (its target is left as it was), as ``os.replace`` does. The
+    temporary file's name (``.ag-XXXXXXXX.tmp``, 16 characters) is short, so a legal long
+    ``path`` stays legal. An ``OSError`` names ``path``, never the temporary file, which
+    the caller has not heard of; no temporary file is left behind.
     """
     path = Path(path)
     try:
+        try:
+            existing = os.lstat(path)
+        except FileNotFoundError:
+            existing = None
+        keep = (
+            stat.S_IMODE(existing.st_mode) if existing and stat.S_ISREG(existing.st_mode) else None
+        )
         while True:
             temporary = path.parent / f".ag-{secrets.token_hex(4)}.tmp"
             try:
@@ -53,6 +71,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
+            if keep is not None:
+                os.chmod(temporary, keep)
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)
@@ -71,28 +91,6 @@ def pygraphviz_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-@contextlib.contextmanager
-def _c_stderr_silenced() -> Iterator[None]:
-    """Silence what C code writes to file descriptor 2 for the duration of the block.
-
-    The Graphviz bundled in pygraphviz's wheels carries its own fontconfig, which prints a
-    "Fontconfig warning" about newer system configuration files on every first render.
-    pygraphviz reports Graphviz's real errors as Python exceptions, so nothing is lost.
-    """
-    try:
-        saved = os.dup(2)
-    except OSError:  # no usable descriptor 2 (some embedded interpreters): nothing to hide
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 #: Memory a rendering child process may take before the system stops it (bytes).
@@ -114,19 +112,11 @@ sys.stdout.buffer.write(data)
 """
 
 
-def _render_with_pygraphviz(source: str, fmt: str, timeout: float | None, isolated: bool) -> bytes:
-    try:
-        import pygraphviz
-    except ImportError as error:
-        raise RenderError(f"pygraphviz is not installed; {INSTALL_HINT}") from error
-    if isolated:
-        script = _CHILD.format(limit=CHILD_MEMORY_LIMIT)
-        return _run_child([sys.executable, "-c", script, fmt], source, fmt, timeout)
-    try:
-        with _c_stderr_silenced():
-            return pygraphviz.AGraph(string=source).draw(format=fmt, prog="dot")
-    except Exception as error:
-        raise RenderError(f"pygraphviz could not render the drawing as {fmt}: {error}") from error
+def _render_with_pygraphviz(source: str, fmt: str, timeout: float | None) -> bytes:
+    if not pygraphviz_available():
+        raise RenderError(f"pygraphviz is not installed; {INSTALL_HINT}")
+    script = _CHILD.format(limit=CHILD_MEMORY_LIMIT)
+    return _run_child([sys.executable, "-c", script, fmt], source, fmt, timeout)
 
 
 def _run_child(command: list[str], source: str, fmt: str, timeout: float | None) -> bytes:
@@ -172,13 +162,12 @@ def render(
     renderer: str | None = None,
     *,
     timeout: float | None = None,
-    isolated: bool = False,
 ) -> bytes:
     """Render DOT ``source`` to Graphviz output ``format`` ("svg", "png", "pdf", ...).
 
-    ``renderer`` is "pygraphviz" (in-process) or "dot" (the program on PATH, always a
-    child process) or None for the first of the two that is available. ``isolated`` runs
-    pygraphviz in a child process too, so ``timeout`` (seconds) and Ctrl-C can stop it.
+    ``renderer`` is "pygraphviz" (the Graphviz its wheels bundle) or "dot" (the program on
+    PATH) or None for the first of the two that is available. Either runs in a child
+    process, which ``timeout`` (seconds) and Ctrl-C stop.
     Raises :class:`RenderError`, saying how to install one, when the renderer asked for
     (or, with None, every renderer) is missing, or when the render fails or times out.
     """
@@ -190,7 +179,7 @@ def render(
         else:
             raise RenderError(f"no Graphviz renderer found: {INSTALL_HINT}")
     if renderer == "pygraphviz":
-        return _render_with_pygraphviz(source, format, timeout, isolated)
+        return _render_with_pygraphviz(source, format, timeout)
     if renderer == "dot":
         return _render_with_dot(source, format, timeout)
     raise ValueError(f"unknown renderer {renderer!r}; accepted: {', '.join(RENDERERS)}")

@@ -169,7 +169,9 @@ def write_graph(comparison: Comparison, out_dir: Path, stderr: TextIO | None = N
     ``<key>.dot`` instead, with a one-line note on ``stderr``: the check itself needs no
     renderer, so it should not fail for want of one.
     """
-    drawing = draw_graph(comparison.root, parameters=comparison.parameters, legend=True)
+    drawing = draw_graph(
+        comparison.root, rankdir="auto", parameters=comparison.parameters, legend=True
+    )
     try:
         return drawing.save(out_dir / f"{comparison.example.key}.svg")
     except RenderError as error:

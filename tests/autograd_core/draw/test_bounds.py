@@ -115,6 +115,11 @@ def test_a_huge_graph_is_refused_without_walking_all_of_it(monkeypatch):
     monkeypatch.setattr(dot, "topological_order", None)  # never reached
     drawing = draw_graph(y, max_nodes=None)
     assert drawing.refusal is not None and "more than any layout can place" in drawing.refusal
+    assert "refused" in repr(drawing) and "more than any layout can place" in repr(drawing)
+    with pytest.raises(RenderError, match="more than any layout can place"):
+        _ = drawing.source
+    bundle = drawing._repr_mimebundle_()  # the notebook shows why, and never raises
+    assert "more than any layout can place" in bundle["text/plain"]
 
 
 def test_ctrl_c_stops_a_render():

@@ -5,6 +5,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import textwrap
@@ -19,11 +20,7 @@ from autograd_core.draw import drawing as drawing_module
 from autograd_core.draw import render
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
-    INPUT_FILL,
-    INTERIOR_FILL,
-    PARAMETER_FILL,
     ROLE_FILLS,
-    ROOT_FILL,
     format_number,
     operation_text,
 )
@@ -283,6 +280,55 @@ def test_affine_and_power_nodes_in_a_drawing():
     assert sorted(operation_nodes(draw_graph(y).source).values()) == ["(·)²", "b + Σ w·h"]
 
 
+def edge_tooltips(source):
+    """{edge id: its tooltip}, for the edges into operations."""
+    return dict(re.findall(r'\[id="(e\d+_\d+a?)"[^\]]*?tooltip="([^"]*)"', source))
+
+
+def test_every_input_of_affine_is_named_on_its_edge():
+    # α = b + w1·h1 + w2·h2: which w multiplies which h is written where the edge ends.
+    w1, h1 = Value(2.0, label="p"), Value(3.0, label="q")
+    w2, h2 = Value(-1.0, label="r"), Value(5.0, label="s")
+    b = Value(0.5, label="t")
+    alpha = affine([w1, w2], [h1, h2], b)
+    source = draw_graph(alpha).source
+    ids = {label: node for node, (label, *_) in value_nodes(source).items()}
+    heads = dict(re.findall(r'^\s*(v\d+) -> op\d+ \[.*?label="([^"]+)"', source, re.M))
+    assert heads == {ids["t"]: "b", ids["p"]: "w1", ids["q"]: "h1", ids["r"]: "w2", ids["s"]: "h2"}
+    assert 'ordering="in"' in source  # drawn in that order
+    svg = draw_graph(alpha).svg()
+    for name in ("b", "w1", "h1", "w2", "h2"):
+        assert name in svg_texts(svg)
+
+
+def test_every_edge_says_its_operand_role():
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    out = (x - y) * x / 2.0
+    source = draw_graph(out, edge_labels=True).source
+    tooltips = edge_tooltips(source)
+    edges = re.findall(r'\[id="(e\d+_\d+a?)"', source)
+    assert edges and sorted(tooltips) == sorted(edges)  # every one, both halves of each
+    assert set(tooltips.values()) == {
+        "a of a − b",
+        "b of a − b",
+        "a of a ÷ b",
+        "b of a ÷ b",
+        "operand 1 of ×",
+        "operand 2 of ×",
+    }
+    # In the SVG the tooltip is the edge's link title, which browsers show on hover.
+    svg = draw_graph(out).svg()
+    assert 'xlink:title="a of a − b"' in svg
+
+
+def test_an_operation_name_with_quotes_stays_inside_its_tooltip():
+    x = Value(1.0, label="x")
+    odd = Value.from_op(2.0, [x], [2.0], 'say "hi" \\N')
+    source = draw_graph(odd).source
+    assert 'tooltip="operand 1 of say \\"hi\\" \\\\N"' in source
+    assert "say &quot;hi&quot; \\N" in draw_graph(odd).svg()
+
+
 # -- edge labels: the chain rule --
 
 
@@ -360,10 +406,10 @@ def test_role_colours_match_the_legend():
     y = (weight * x + 1.0).relu()
     source = draw_graph(y, parameters=[weight], legend=True).source
     ids = {texts[0]: node for node, texts in value_nodes(source).items()}
-    assert fill_of(source, ids["x"]) == INPUT_FILL
-    assert fill_of(source, ids["w"]) == PARAMETER_FILL
-    assert fill_of(source, ids["data 0.5"]) == INTERIOR_FILL
-    assert fill_of(source, f"v{len(value_nodes(source)) - 1}") == ROOT_FILL
+    assert fill_of(source, ids["x"]) == ROLE_FILLS["input"]
+    assert fill_of(source, ids["w"]) == ROLE_FILLS["parameter"]
+    assert fill_of(source, ids["data 0.5"]) == ROLE_FILLS["intermediate"]
+    assert fill_of(source, f"v{len(value_nodes(source)) - 1}") == ROLE_FILLS["root"]
     # The key holds each role's name next to a swatch of its fill.
     key = re.search(r"^\s*legend \[.*\];$", source, re.M).group(0)
     for role_name, fill in ROLE_FILLS.items():
@@ -403,6 +449,22 @@ def test_highlight_takes_a_value_or_a_collection():
     assert HIGHLIGHT_COLOR in several
     with pytest.raises(TypeError, match="highlight"):
         draw_graph(y, highlight=[x, "w"])
+
+
+@pytest.mark.parametrize("kind", ["intermediate", "constant"])
+def test_parameters_must_be_leaves_a_user_or_nn_made(kind):
+    _, w, b, y = neuron()
+    half = Value(1.0, label="x") * 0.5
+    wrong = {"intermediate": y.inputs[0], "constant": half.inputs[1]}[kind]
+    with pytest.raises(ValueError, match="parameters= takes leaf Values") as refused:
+        draw_graph(y if kind == "intermediate" else half, parameters=[wrong])
+    what = "the result of '+'" if kind == "intermediate" else "a constant"
+    assert what in str(refused.value)
+    with pytest.raises(TypeError, match="parameters"):
+        draw_graph(y, parameters=[w, 3.0])
+    # Leaves the user made are accepted, and drawn as parameters.
+    source = draw_graph(y, parameters=[w, b]).source
+    assert source.count('class="parameter"') == 2
 
 
 def test_bad_arguments_are_named():
@@ -548,6 +610,14 @@ def test_graphs_above_max_nodes_are_refused_everywhere_without_rendering(monkeyp
     for part in ("more than 20 Values", "max_nodes=None", "draw_network"):
         assert part in bundle["text/plain"]
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+    # It says it was refused, and has no DOT text to give.
+    assert repr(drawing).startswith("<Drawing refused: this computation graph is not drawn")
+    assert "more than 20 Values" in repr(drawing)
+    with pytest.raises(RenderError, match="max_nodes=20"):
+        _ = drawing.source
+    with pytest.raises(RenderError, match="max_nodes=20"):
+        drawing.save(tmp_path / "big.dot")
+    assert "<p>this computation graph is not drawn" in bundle["text/html"]
     uncapped = draw_graph(y, max_nodes=None)._repr_mimebundle_()
     assert "image/svg+xml" in uncapped
 
@@ -576,19 +646,61 @@ def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
     assert page.count('"lit":') == 6
 
 
-def test_saved_files_get_ordinary_permissions(tmp_path):
-    import os
-    import stat
-
-    x = Value(1.0, label="x")
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_saved_files_get_ordinary_permissions(tmp_path, umask, mode):
+    # A child process with a known umask (reading this process's own would mean setting it,
+    # which races with every other thread): a new file is 0666 trimmed by the umask.
     path = tmp_path / "graph.dot"
-    draw_graph(x * 2.0).save(path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    code = (
+        "import sys\n"
+        "from autograd_core import Value, draw_graph\n"
+        "draw_graph(Value(1.0, label='x') * 2.0).save(sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, umask=umask)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
-def test_rendering_in_process_keeps_stderr_quiet():
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_saving_over_a_file_keeps_its_permissions(tmp_path):
+    path = tmp_path / "graph.dot"
+    path.write_text("old")
+    path.chmod(0o600)  # e.g. a private file: overwriting it must not open it up
+    draw_graph(Value(1.0, label="x") * 2.0).save(path)
+    assert path.read_text().startswith("digraph")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o640)
+    draw_graph(Value(1.0, label="x") * 2.0).save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges")
+def test_saving_over_a_symbolic_link_replaces_the_link_and_leaves_its_target(tmp_path):
+    target = tmp_path / "target.txt"
+    target.write_text("keep me")
+    link = tmp_path / "graph.dot"
+    link.symlink_to(target)
+    draw_graph(Value(1.0, label="x") * 2.0).save(link)
+    assert not link.is_symlink()
+    assert link.read_text().startswith("digraph")
+    assert target.read_text() == "keep me"
+
+
+def test_rendering_leaves_this_process_stderr_alone(monkeypatch):
+    # Pointing descriptor 2 elsewhere while Graphviz runs would take stderr away from every
+    # other thread meanwhile; the render's warnings are the child process's own.
+    pytest.importorskip("pygraphviz")
+    redirected = []
+    dup2 = os.dup2
+    drawing = draw_graph(Value(1.0, label="x") * 2.0)
+    with monkeypatch.context() as patch:  # undone before pytest's own capture uses dup2
+        patch.setattr(os, "dup2", lambda *args: redirected.append(args) or dup2(*args))
+        svg = drawing.svg(renderer="pygraphviz")
+    assert "<svg" in svg
+    assert redirected == []
+
+
+def test_rendering_keeps_the_fontconfig_warning_off_stderr():
     # The bundled Graphviz warns about fontconfig once per process, so this needs a fresh
     # one. (Where the system's fontconfig files are older than the bundled library, there is
     # no warning to hide and this passes either way.)

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd_core import Value, draw_graph
+from autograd_core.draw import dot
 from autograd_core.draw.drawing import fitted_html
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -109,8 +110,8 @@ def test_the_first_operand_of_minus_and_divide_is_marked_and_drawn_first(op):
     z = t - y if op == "-" else t / y
     source = draw_graph(z).source
     t_id, y_id = (re.search(rf"(v\d+) \[.*<B>{name}</B>", source)[1] for name in ("t", "y"))
-    assert re.search(rf'{t_id} -> op2 \[.*headlabel="a"', source)
-    assert re.search(rf'{y_id} -> op2 \[.*headlabel="b"', source)
+    assert re.search(rf'{t_id} -> op2 \[.*label="a"', source)
+    assert re.search(rf'{y_id} -> op2 \[.*label="b"', source)
     assert 'ordering="in"' in re.search(r"^\s*op2 \[.*$", source, re.M)[0]
     centres = node_centres(draw_graph(z).svg())
     assert centres[t_id][1] < centres[y_id][1]  # SVG y grows downwards: t above y
@@ -143,6 +144,41 @@ def test_auto_rankdir_lays_a_long_chain_top_to_bottom():
     a, b = Value(1.0, label="a"), Value(2.0, label="b")
     assert 'rankdir="LR"' in draw_graph((a * b).relu(), rankdir="auto").source
     assert 'rankdir="LR"' in draw_graph(y).source  # the default stays LR
+
+
+def svg_width(drawing):
+    return float(re.search(r'<svg width="([\d.]+)pt"', drawing.svg())[1])
+
+
+def chain(length):
+    x = Value(0.1, label="x")
+    y = x
+    for _ in range(length):
+        y = y.tanh()
+    return y
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        lambda: chain(12),
+        lambda: chain(4),
+        lambda: (Value(1.0, label="a") * Value(2.0, label="b")).relu(),
+        lambda: batch_loss(2)[1],
+        lambda: batch_loss(3)[1],
+    ],
+)
+def test_auto_rankdir_keeps_lr_where_it_fits_else_picks_the_narrower_picture(graph):
+    # Checked against Graphviz's own layouts, both ways: a notebook shrinks a picture to
+    # its width, so the narrower one keeps its text larger.
+    root = graph()
+    picked = re.search(r'rankdir="(\w+)"', draw_graph(root, rankdir="auto").source)[1]
+    left_to_right = svg_width(draw_graph(root, rankdir="LR"))
+    top_to_bottom = svg_width(draw_graph(root, rankdir="TB"))
+    if picked == "LR":
+        assert left_to_right <= dot.FITS_WIDTH or left_to_right <= top_to_bottom
+    else:
+        assert left_to_right > dot.FITS_WIDTH and top_to_bottom < left_to_right
 
 
 def test_notebook_display_fits_the_width_with_the_full_size_one_click_away():

@@ -61,20 +61,35 @@ def test_frames_are_snapshots_with_partial_sums_received_so_far():
     assert "grad 1<" in frames[0].source
 
 
-def test_step_through_leaves_what_backward_leaves_and_its_last_frame_matches():
+def test_step_through_leaves_every_grad_alone_and_its_last_frame_is_what_backward_leaves():
     x, w, b, y = neuron()
     frames = step_through(y)
-    assert math.isclose(x.grad, -3.0 * SECH2, rel_tol=1e-12)
-    assert math.isclose(w.grad, 2.0 * SECH2, rel_tol=1e-12)
-    assert math.isclose(b.grad, SECH2, rel_tol=1e-12)
-    assert y.grad == 1.0
+    assert (x.grad, w.grad, b.grad, y.grad) == (0.0, 0.0, 0.0, 0.0)
     # The same graph, built again, after a plain backward(), highlighted where the last
     # step is (the last node in reverse topological order is the first in topological).
     *_, again = neuron()
     again.backward()
     last = topological_order(again)[0]
     assert frames[-1].drawing == draw_graph(again, highlight=last, edge_labels=True)
-    assert frames[-1].source == draw_graph(again, highlight=last, edge_labels=True).source
+    # ∂y/∂x = w·sech²(w·x + b), by hand, in the last frame.
+    assert f"grad {-3.0 * SECH2:.4g}<" in frames[-1].source
+
+
+def test_step_through_after_backward_shows_this_pass_and_doubles_nothing():
+    # What a student does: backward, then look at it step by step.
+    x = Value(3.0, label="x")
+    y = x * x
+    y.backward()
+    frames = step_through(y)
+    assert x.grad == 6.0  # 2x, once: the player added nothing
+    assert y.grad == 1.0
+    # The frames show this one pass: ∂y/∂x = 2x = 6, not backward's 6 plus another 6.
+    assert label_of(frames[-1].source, "v0") == "x"
+    assert "grad 6<" in frames[-1].source and "grad 12" not in frames[-1].source
+    assert "grad 1<" in frames[0].source and "grad 6<" not in frames[0].source
+    # Twice gives the same frames.
+    assert [frame.source for frame in step_through(y)] == [frame.source for frame in frames]
+    assert x.grad == 6.0
 
 
 def test_captions_say_what_each_step_does():

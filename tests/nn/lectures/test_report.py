@@ -77,6 +77,28 @@ def test_writes_one_svg_per_example(first_run):
         assert 'class="node legend"' in text  # the key of the roles' colours
 
 
+def test_graphs_are_laid_out_in_their_narrower_direction(first_run):
+    # A laptop shows a picture shrunk to its width: lecture 002's batch graphs run
+    # ~2,300 pt wide left to right and ~1,700 pt top to bottom, so they are drawn top to
+    # bottom. Each written graph is no wider than its left-to-right layout.
+    from autograd_core import draw_graph
+
+    _, out = first_run
+    for example in EXAMPLES:
+        if example.key == "002-square-chain":
+            continue
+        comparison = example.run()
+        written = (out / f"{example.key}.svg").read_text(encoding="utf-8")
+        left_to_right = draw_graph(comparison.root, parameters=comparison.parameters, legend=True)
+
+        def width(svg):
+            return float(re.search(r'<svg width="([\d.]+)pt"', svg)[1])
+
+        assert width(written) <= width(left_to_right.svg()), example.key
+        if example.key.startswith("002"):
+            assert width(written) < width(left_to_right.svg()), example.key
+
+
 def test_output_is_deterministic(first_run, tmp_path, capsys):
     assert main(["lectures", "--out", str(tmp_path)]) == 0
     again = capsys.readouterr().out
