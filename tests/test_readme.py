@@ -120,6 +120,20 @@ def test_the_shell_example_writes_into_out_and_reports_what_the_readme_shows(
     ]
 
 
+def test_drawing_section_writes_its_pictures_and_player_into_out(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (code,) = blocks(section("Drawing graphs"), "python")
+    run_python(code)
+    assert capsys.readouterr().out == "digraph autograd {\n6 frames\n"
+    out = tmp_path / "out"
+    assert "grad: not yet computed" in (out / "before.svg").read_text(encoding="utf-8")
+    neuron = (out / "neuron.svg").read_text(encoding="utf-8")
+    assert ">grad 0.5<" in neuron  # ∂y/∂w = x·σ′(wx + b) = 2 · σ′(0) = 2 · ¼
+    page = (out / "backward.html").read_text(encoding="utf-8")
+    assert page.count("\\u003csvg") == 1  # one layout for every frame, as data
+    assert page.count('"lit":') == 6  # a frame per node: x, w, b, w·x, w·x + b, y
+
+
 def test_neural_networks_section_runs_as_written(capsys):
     code = "\n".join(blocks(section("Neural networks"), "python"))
     run_python(code)

@@ -630,22 +630,6 @@ def test_save_returns_a_path(tmp_path):
     assert isinstance(draw_graph(Value(1.0)).save(str(tmp_path / "a.dot")), Path)
 
 
-def test_readme_drawing_section_runs_as_written(tmp_path, monkeypatch, capsys):
-    readme = Path(__file__).resolve().parents[3] / "README.md"
-    section = readme.read_text(encoding="utf-8").split("## Drawing graphs", 1)[1]
-    code = re.search(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.DOTALL).group(1)
-    monkeypatch.chdir(tmp_path)
-    exec(compile(code, str(readme), "exec"), {"__name__": "__readme__"})
-    assert capsys.readouterr().out == "digraph autograd {\n6 frames\n"
-    out = tmp_path / "out"  # the README's snippets write where generated files go
-    assert "grad: not yet computed" in (out / "before.svg").read_text(encoding="utf-8")
-    texts = svg_texts((out / "neuron.svg").read_text(encoding="utf-8"))
-    assert "grad 0.5" in texts  # ∂y/∂w = x·σ′(wx + b) = 2 · σ′(0) = 2 · ¼
-    page = (out / "backward.html").read_text(encoding="utf-8")
-    assert page.count("\\u003csvg") == 1  # one layout for every frame, as data
-    assert page.count('"lit":') == 6
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_saved_files_get_ordinary_permissions(tmp_path, umask, mode):

@@ -1,4 +1,4 @@
-"""nn's package docstring runs as written (the README itself is run by tests/test_readme.py)."""
+"""nn's package docstring runs as written."""
 
 import doctest
 
