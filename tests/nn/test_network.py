@@ -28,6 +28,7 @@ from nn import (
     softmax_cross_entropy,
     step_through_network,
 )
+from nn.lectures.examples import central_differences
 
 SVG = "{http://www.w3.org/2000/svg}"
 EPS = 1e-6
@@ -58,15 +59,13 @@ def model_for(activation: str) -> MLP:
     return MLP.from_arrays(WEIGHTS, BIASES, activation=activation)
 
 
-def numpy_forward(activation, Ws=WEIGHTS, bs=BIASES, x=X, shift=None):
-    """(αs, hs) of a plain NumPy pass; ``shift=(k, i, d)`` adds d to α_k[i] (1-based)."""
+def numpy_forward(activation, Ws=WEIGHTS, bs=BIASES, x=X):
+    """(αs, hs) of a plain NumPy pass."""
     f = FUNCTIONS[activation][0]
     h = np.asarray(x, dtype=float)
     alphas, hs = [], [h]
     for k, (W, b) in enumerate(zip(Ws, bs), start=1):
         alpha = W @ h + b
-        if shift is not None and shift[0] == k:
-            alpha[shift[1] - 1] += shift[2]
         h = alpha if k == len(Ws) else f(alpha)  # linear output
         alphas.append(alpha)
         hs.append(h)
@@ -116,12 +115,9 @@ def test_weight_gradients_match_finite_differences_and_the_engine(activation):
     half_squared_error(model(X), T).backward()
     engine = dict(model.named_parameters())
     assert [e.name for e in view.edges] == [n for n, _ in model.named_parameters() if n[0] == "W"]
+    finite_differences = central_differences(lambda Ws: numpy_loss(activation, Ws=Ws), WEIGHTS, EPS)
     for edge in view.edges:
-        up = [W.copy() for W in WEIGHTS]
-        down = [W.copy() for W in WEIGHTS]
-        up[edge.layer - 1][edge.row - 1, edge.column - 1] += EPS
-        down[edge.layer - 1][edge.row - 1, edge.column - 1] -= EPS
-        finite = (numpy_loss(activation, Ws=up) - numpy_loss(activation, Ws=down)) / (2 * EPS)
+        finite = finite_differences[edge.layer - 1][edge.row - 1, edge.column - 1]
         assert edge.grad == pytest.approx(finite, rel=1e-6, abs=1e-8), edge.name
         assert edge.grad == pytest.approx(engine[edge.name].grad, rel=1e-12, abs=1e-15)
         assert edge.weight == WEIGHTS[edge.layer - 1][edge.row - 1, edge.column - 1]
@@ -133,11 +129,11 @@ def test_weight_gradients_match_finite_differences_and_the_engine(activation):
 def test_delta_is_the_derivative_of_the_loss_by_alpha(activation):
     view = draw_network(model_for(activation), X, T, half_squared_error)
     deltas, weight_grads = recurrence(activation)
+    # Moving b(k)ᵢ moves α(k)ᵢ by the same amount, so ∂L/∂b(k)ᵢ = ∂L/∂α(k)ᵢ = δ(k)ᵢ.
+    by_alpha = central_differences(lambda bs: numpy_loss(activation, bs=bs), BIASES, EPS)
     for record in view.neurons[2:]:
         k, i = record.layer, record.row
-        finite = (
-            numpy_loss(activation, shift=(k, i, EPS)) - numpy_loss(activation, shift=(k, i, -EPS))
-        ) / (2 * EPS)
+        finite = by_alpha[k - 1][i - 1]
         assert record.delta == pytest.approx(finite, rel=1e-6, abs=1e-8), record.name
         assert record.delta == pytest.approx(deltas[k - 1][i - 1], rel=1e-12, abs=1e-15)
         # ∂L/∂b(k) = δ(k)
