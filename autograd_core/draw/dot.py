@@ -81,16 +81,20 @@ _OPERATION_TEXT = {
 # Operations whose result depends on operand order: their in-edges are named after the
 # operands of the oval's text ("a − b") and laid out in that order.
 _OPERAND_NAMES = {"-": ("a", "b"), "/": ("a", "b")}
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def operand_name(op: str, slot: int) -> str | None:
-    """The name an in-edge carries at its operation: a or b of "a − b", b, w1, h1 of affine.
+    """The name an in-edge carries at its operation: a or b of "a − b", b, w₁, h₁ of affine.
 
     affine's inputs are (b, w₁, h₁, w₂, h₂, …): without names a reader cannot tell which w
-    multiplies which h. Operations whose operands commute (+, ×) name none.
+    multiplies which h. The index is a subscript, as in b + Σⱼ wⱼhⱼ, so that "h₁" (the
+    operation's first h) does not read as nn's neuron name "h1[…]". Operations whose
+    operands commute (+, ×) name none.
     """
     if op == "affine":
-        return "b" if slot == 0 else f"{'wh'[(slot - 1) % 2]}{(slot + 1) // 2}"
+        index = str((slot + 1) // 2).translate(_SUBSCRIPTS)
+        return "b" if slot == 0 else f"{'wh'[(slot - 1) % 2]}{index}"
     names = _OPERAND_NAMES.get(op)
     return names[slot] if names is not None and slot < len(names) else None
 
@@ -440,10 +444,14 @@ _DERIVATIVE_STYLE = {
 }
 
 
-def legend_dot() -> list[str]:
-    """A key of the roles' colours: one HTML table, each role in its own style."""
+def legend_dot(present: Collection[str]) -> list[str]:
+    """A key of the colours of the roles ``present``: one HTML table, each in its own style.
+
+    Only the roles the picture holds are listed, so the key never explains a box that is
+    not there.
+    """
     cells = []
-    for name in ROLES:
+    for name in (role_name for role_name in ROLES if role_name in present):
         fill = ROLE_FILLS[name]
         border = f' COLOR="{CONSTANT_BORDER}"' if name == "constant" else ""
         cells.append(
@@ -566,7 +574,10 @@ def picture_dot(plan: Plan, picture: Picture) -> str:
         output = f' [id="o{position}", {highlight_edge}]' if marked else f' [id="o{position}"]'
         lines.append(f"  op{position} -> v{position}{output};")
     if plan.legend:
-        lines.extend(legend_dot())
+        present = set(plan.roles.values())
+        if any(node.inputs for node in plan.order):
+            present.add("operation")
+        lines.extend(legend_dot(present))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -113,8 +113,14 @@ _PLAYER_SCRIPT = """<script>
     draw(current);
     slider.value = current + 1;
     counter.textContent = "step " + (current + 1) + " of " + count;
+    var focused = document.activeElement;
     prev.disabled = current === 0;
     next.disabled = current === count - 1;
+    // A disabled button drops the focus (to the page, in JupyterLab), and with it the
+    // keyboard: hand the focus back to the player.
+    if (focused === prev || focused === next) {
+      if (focused.disabled) { player.focus({preventScroll: true}); }
+    }
   }
   var moves = {
     ArrowLeft: function () { return current - 1; },

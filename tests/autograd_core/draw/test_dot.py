@@ -286,7 +286,7 @@ def edge_tooltips(source):
 
 
 def test_every_input_of_affine_is_named_on_its_edge():
-    # α = b + w1·h1 + w2·h2: which w multiplies which h is written where the edge ends.
+    # α = b + w₁h₁ + w₂h₂: which w multiplies which h is written on the edge.
     w1, h1 = Value(2.0, label="p"), Value(3.0, label="q")
     w2, h2 = Value(-1.0, label="r"), Value(5.0, label="s")
     b = Value(0.5, label="t")
@@ -294,10 +294,10 @@ def test_every_input_of_affine_is_named_on_its_edge():
     source = draw_graph(alpha).source
     ids = {label: node for node, (label, *_) in value_nodes(source).items()}
     heads = dict(re.findall(r'^\s*(v\d+) -> op\d+ \[.*?label="([^"]+)"', source, re.M))
-    assert heads == {ids["t"]: "b", ids["p"]: "w1", ids["q"]: "h1", ids["r"]: "w2", ids["s"]: "h2"}
+    assert heads == {ids["t"]: "b", ids["p"]: "w₁", ids["q"]: "h₁", ids["r"]: "w₂", ids["s"]: "h₂"}
     assert 'ordering="in"' in source  # drawn in that order
     svg = draw_graph(alpha).svg()
-    for name in ("b", "w1", "h1", "w2", "h2"):
+    for name in ("b", "w₁", "h₁", "w₂", "h₂"):
         assert name in svg_texts(svg)
 
 
@@ -416,6 +416,14 @@ def test_role_colours_match_the_legend():
         assert f'<TD BGCOLOR="{fill}"' in key
         assert f"<B>{role_name}</B>" in key
     assert "legend" not in draw_graph(y).source
+
+
+def test_the_legend_lists_only_the_roles_in_the_picture():
+    x = Value(2.0, label="x")
+    key = re.search(r"^\s*legend \[.*\];$", draw_graph(x * x, legend=True).source, re.M)[0]
+    # x * x holds an input, an operation and the root, and no parameter or constant.
+    listed = re.findall(r"<B>(\w+)</B>", key)
+    assert listed == ["Key", "root", "input", "operation"]
 
 
 def test_constants_show_their_value_only_and_no_gradient():
