@@ -717,7 +717,13 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
         key = f"{layers}: gradient ∂L/∂w, earlier layers: weight w {encoding}"
     else:
         key = f"{'gradient ∂L/∂w' if grads else 'weight w'} {encoding}"
-    labels = "; the number at an edge's end is that value" if labelled else ""
+    # Numbers go on the edges only between layers with few weights (else they would pile
+    # up); the key says so, and hovering gives every edge's numbers.
+    labels = (
+        "; a number at an edge's end is its value (between small layers; hover for any edge)"
+        if labelled
+        else ""
+    )
     out = [
         '<g class="legend">',
         f'<line x1="{MARGIN}" y1="{_attr(top - 16)}" x2="{_attr(width - MARGIN)}" '
