@@ -690,7 +690,12 @@ def _neuron(
         if net.has_example:
             out.append(_text(left, top + LINE, f"= {_num(record.h if forward else None)}"))
     else:
-        out.append(_text(right, top, f"b {_num(record.bias)}", 10, fill=FAINT, text_anchor="end"))
+        # Where the edges show ∂L/∂w, the bias shows ∂L/∂b too.
+        if view.edges_show_grads(k):
+            bias = f"∂L/∂b {_num(record.bias_grad)}"
+        else:
+            bias = f"b {_num(record.bias)}"
+        out.append(_text(right, top, bias, 10, fill=FAINT, text_anchor="end"))
         if net.has_example:
             alpha, h = (_num(v if forward else None) for v in (record.alpha, record.h))
             out.append(_text(left, top + LINE, f"α {alpha}"))

@@ -250,6 +250,25 @@ def test_edges_encode_sign_by_colour_and_size_by_width():
     assert max(grad_widths, key=grad_widths.get) == largest
 
 
+def test_neurons_show_b_with_weights_and_the_bias_gradient_with_gradients():
+    model = model_for("tanh")
+
+    def neuron_texts(show):
+        svg = draw_network(model, X, T, half_squared_error, show=show).svg()
+        return [
+            " ".join(t.text or "" for t in group.iter(f"{SVG}text"))
+            for group, _ in titled(svg)
+            if "neuron" in group.get("class", "") and "layer-0" not in group.get("class", "")
+        ]
+
+    deltas, _ = recurrence("tanh")
+    expected = [d for layer in deltas for d in layer]  # ∂L/∂b(k) = δ(k), lecture 003
+    for text, delta in zip(neuron_texts("grads"), expected, strict=True):
+        shown = float(text.split("∂L/∂b ")[1].split()[0].replace("−", "-"))
+        assert shown == pytest.approx(delta, rel=1e-2)
+    assert all("∂L/∂b" not in text and " b " in f" {text}" for text in neuron_texts("weights"))
+
+
 def test_same_model_and_example_give_the_same_svg_text():
     first = draw_network(MLP(2, [16, 16, 1], seed=7), X, T, half_squared_error).svg()
     second = draw_network(MLP(2, [16, 16, 1], seed=7), X, T, half_squared_error).svg()
