@@ -139,7 +139,7 @@ def test_neural_networks_section_runs_as_written(capsys):
     run_python(code)
     lines = capsys.readouterr().out.splitlines()
     gradients = dict(line.split() for line in lines[:6])
-    # The 2-2-1 network worked by hand in tests/nn/test_gradients.py.
+    # The 2-2-1 network worked by hand in tests/nn/test_module.py.
     assert gradients == {
         "W1[1,1]": "-3.0", "W1[1,2]": "-1.5", "b1[1]": "-1.5",
         "W1[2,1]": "0.0", "W1[2,2]": "0.0", "b1[2]": "0.0",

@@ -19,8 +19,11 @@ def _sigmoid(x: float) -> float:
 
 
 def sin(v: Value) -> Value:
-    """sin written as a user would, with Value.from_op: sin′ = cos."""
-    return Value.from_op(math.sin(v.data), [v], [math.cos(v.data)], "sin")
+    """sin written as a user would, with Value.from_op: sin′ = cos (nan at ±inf, as IEEE)."""
+    x = v.data
+    if not math.isfinite(x):  # math.sin raises at ±inf; a random graph can get there
+        return Value.from_op(math.nan, [v], [math.nan], "sin")
+    return Value.from_op(math.sin(x), [v], [math.cos(x)], "sin")
 
 
 def hypot(a: Value, b: Value) -> Value:

@@ -37,10 +37,18 @@ def test_seed_accepts_a_numpy_generator():
 
 
 def assert_uniform(sample, limit):
-    """A large sample of U(−limit, limit): inside it, reaching its ends, std limit/√3."""
-    assert np.all(np.abs(sample) <= limit) and np.abs(sample).max() > 0.99 * limit
-    assert abs(sample.mean()) < 0.02 * limit
-    assert math.isclose(sample.std(), limit / math.sqrt(3.0), rel_tol=0.02)
+    """A sample of U(−limit, limit): inside it, near both ends, mean 0 and std limit/√3.
+
+    The bounds are those a correct draw of n numbers misses with probability below e⁻¹⁰
+    (ends) or about 10⁻⁶ (mean and std, 5 standard errors), whatever the seed.
+    """
+    n = sample.size
+    assert np.all(np.abs(sample) <= limit)
+    assert sample.max() > limit * (1 - 20 / n) and sample.min() < -limit * (1 - 20 / n)
+    std = limit / math.sqrt(3.0)
+    assert abs(sample.mean()) < 5 * std / math.sqrt(n)
+    # The sample std of a uniform variable has a relative standard error of √(0.2 / n).
+    assert math.isclose(sample.std(), std, rel_tol=5 * math.sqrt(0.2 / n))
 
 
 def test_init_schemes_have_their_documented_spread_and_zero_biases():

@@ -8,7 +8,6 @@ import pytest
 
 from autograd_core import Value, draw_graph
 from autograd_core.draw import dot
-from autograd_core.draw.drawing import fitted_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -186,7 +185,6 @@ def test_notebook_display_fits_the_width_with_the_full_size_one_click_away():
     drawing = draw_graph(a * b)
     bundle = drawing._repr_mimebundle_()
     page = bundle["text/html"]
-    assert page == fitted_html(drawing.svg())
     scaled, full = re.findall(r"<img [^>]*>", page)
     assert "max-width: 100%; height: auto" in scaled
     assert "<details>" in page and "full size" in page
