@@ -10,10 +10,10 @@ from nn import (
     accuracy,
     binary_cross_entropy_with_logits,
     half_squared_error,
-    l2_penalty,
     train,
     two_moons,
 )
+from nn.lectures import formulas
 
 
 def test_sgd_learns_the_two_moons():
@@ -52,7 +52,8 @@ def test_the_reported_loss_is_the_mean_loss_plus_the_penalty():
         l2=0.1,
     )
     mean_loss = sum(0.5 * (t - model(x).data) ** 2 for x, t in zip(X, y)) / 3
-    expected = mean_loss + 0.1 * l2_penalty(model).data
+    weights, _ = model.weight_arrays()
+    expected = mean_loss + 0.1 * sum(float((W**2).sum()) for W in weights)  # Ω = Σ w²
     assert history == pytest.approx([expected, expected], rel=1e-13)
 
 
@@ -61,17 +62,18 @@ def test_one_full_batch_step_is_lecture_004s_update():
     model = MLP(2, [2, 1], activation="tanh", seed=2)
     before = model.parameters()
     start = [p.data for p in before]
-    # Expected step: θ ← θ − α(∇ mean loss + λ∇Ω), with ∇Ω = 2w on weights, computed by a
-    # separate backward pass on a copy of the network.
+    # Expected step: θ ← θ − η(∇ mean loss + λ∇Ω), with ∇Ω = 2w on weights and 0 on biases;
+    # the loss gradient from lecture 001's two-step algorithm in NumPy (J = ½Σ(t − y)² over
+    # the batch, so the mean is J / 2).
     Ws, bs = model.weight_arrays()
-    copy = MLP.from_arrays(Ws, bs, activation="tanh")
-    objective = sum(half_squared_error(copy(x), t) for x, t in zip(X, y)) * 0.5
-    objective.backward()
-    weights = {id(w) for w in copy.weight_parameters()}
-    expected = [
-        p.data - 0.1 * (p.grad + (0.2 * 2.0 * p.data if id(p) in weights else 0.0))
-        for p in copy.parameters()
-    ]
+    grad_Ws, grad_bs = formulas.two_step_gradients(
+        Ws, bs, np.array(X).T, np.array([y]), ["tanh", "linear"]
+    )
+    expected = []
+    for W, b, gW, gb in zip(Ws, bs, grad_Ws, grad_bs):
+        for row in range(W.shape[0]):  # nn's order: each neuron's weights, then its bias
+            expected.extend(W[row] - 0.1 * (gW[row] / 2 + 0.2 * 2.0 * W[row]))
+            expected.append(b[row] - 0.1 * (gb[row] / 2))
     train(model, X, y, loss=half_squared_error, optimizer=SGD(before, lr=0.1), epochs=1, l2=0.2)
     assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-12)
     assert [p.data for p in model.parameters()] != start
