@@ -11,27 +11,20 @@ from pathlib import Path
 
 from autograd_core.draw.render import SAVE_FORMATS, RenderError, render, write_atomically
 
-#: Above this many Values a graph is not drawn (svg, save, display, player): the
-#: one-example loss of a 2-16-16-1 MLP has 411; ten examples (1,068) take Graphviz
-#: tens of seconds for a picture with millions of crossing edges.
+#: Above this many Values a graph is not drawn: the one-example loss of a 2-16-16-1 MLP has
+#: 411; ten examples (1,068) take Graphviz tens of seconds and cross millions of edges.
 DEFAULT_MAX_NODES = 1000
-
-#: Seconds a render may take before it is stopped.
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 60.0  # seconds a render may take before it is stopped
 
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 class Drawing:
-    """A drawn computation graph: DOT text now, SVG/PNG/PDF when asked.
+    """A drawn computation graph: DOT text now, SVG/PNG/PDF when asked, shown in Jupyter.
 
-    ``source`` is the DOT text; ``svg()`` renders it (cached, so a notebook re-displays
-    for free); ``save(path)`` writes ``.svg``, ``.png``, ``.pdf`` or ``.dot`` by suffix. In
-    Jupyter it displays itself as SVG; where no renderer is installed it shows the DOT text
-    with a hint instead, and never raises. A graph refused before it was drawn (above
-    ``max_nodes`` Values, or too tangled to lay out) has no DOT text: ``source``, ``svg()``
-    and ``save()`` raise :class:`RenderError` with the reason (``refusal``), which its repr
-    and the notebook display show.
+    A graph refused before it was drawn (too large or tangled to lay out) has a ``refusal``
+    instead of DOT text: ``source``, ``svg()`` and ``save()`` raise :class:`RenderError`
+    with it, and its repr and the notebook display show it.
     """
 
     def __init__(
@@ -49,7 +42,6 @@ class Drawing:
         self.operation_count = operation_count
         self.max_nodes = max_nodes
         self.timeout = timeout
-        #: Why this graph is not drawn (None when it is): svg() and save() raise with it.
         self.refusal = refusal
         self._svg: str | None = None
 
@@ -66,10 +58,7 @@ class Drawing:
 
     @property
     def source(self) -> str:
-        """The DOT text: the same graph gives the same text, character for character.
-
-        A refused drawing has none: it raises :class:`RenderError` saying why, as ``svg()``.
-        """
+        """The DOT text: the same graph gives the same text, character for character."""
         if self.refusal is not None:
             raise RenderError(self.refusal)
         return self._source
@@ -94,7 +83,7 @@ class Drawing:
         return render(self._source, format, renderer, timeout=self.timeout)
 
     def svg(self, renderer: str | None = None) -> str:
-        """The SVG text (raises :class:`RenderError` when no renderer is available)."""
+        """The SVG text (cached when rendered by the default renderer)."""
         if renderer is not None:
             return self.render("svg", renderer).decode("utf-8")
         if self._svg is None:
@@ -102,12 +91,8 @@ class Drawing:
         return self._svg
 
     def save(self, path: str | os.PathLike[str], renderer: str | None = None) -> Path:
-        """Write the drawing to ``path`` in the format its suffix names; return the path.
-
-        Accepted suffixes: ``.svg``, ``.png``, ``.pdf``, ``.dot``. The file appears whole
-        or not at all: the drawing is rendered first, written to a temporary file beside
-        ``path`` and moved into place.
-        """
+        """Write ``.svg``, ``.png``, ``.pdf`` or ``.dot`` by ``path``'s suffix, whole or not at
+        all; return the path."""
         path = Path(path)
         fmt = SAVE_FORMATS.get(path.suffix.lower())
         if fmt is None:
@@ -127,27 +112,18 @@ class Drawing:
         write_atomically(path, data)
         return path
 
-    # -- Jupyter ---------------------------------------------------------------------------
-
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
     ) -> dict[str, str]:
         """What Jupyter shows: the SVG fitted to the output width, or why not. Never raises."""
+        if self.refusal is not None:
+            return {"text/plain": self.refusal, "text/html": f"<p>{html.escape(self.refusal)}</p>"}
         try:
-            if self.refusal is not None:
-                text = self.refusal
-                return {"text/plain": text, "text/html": f"<p>{html.escape(text)}</p>"}
-            try:
-                svg = self.svg()
-            except Exception as error:  # display must never raise, whatever went wrong
-                text = f"cannot render this drawing ({error}).\nIts DOT text:\n\n{self._source}"
-                return {
-                    "text/plain": text,
-                    "text/html": f"<pre>{html.escape(text)}</pre>",
-                }
+            svg = self.svg()
             return {"text/html": fitted_html(svg), "image/svg+xml": svg, "text/plain": repr(self)}
-        except Exception:
-            return {"text/plain": repr(self)}
+        except Exception as error:  # display must never raise, whatever went wrong
+            text = f"cannot render this drawing ({error}).\nIts DOT text:\n\n{self._source}"
+            return {"text/plain": text, "text/html": f"<pre>{html.escape(text)}</pre>"}
 
 
 def svg_data_url(svg: str) -> str:
@@ -158,9 +134,7 @@ def svg_data_url(svg: str) -> str:
 def still_image(svg: str, alt: str, css_class: str = "") -> str:
     """An <img> of the SVG that shrinks to the output's width and keeps its proportions.
 
-    Untrusted notebooks (a fresh clone in JupyterLab, a repository page) strip <svg>,
-    <style> and <script> from HTML output but keep an <img> with a data: URL, so this is
-    what shows everywhere.
+    Untrusted notebooks strip <svg>, <style> and <script> but keep an <img> with a data: URL.
     """
     class_attribute = f' class="{css_class}"' if css_class else ""
     return (
@@ -191,14 +165,10 @@ _INLINE_SCRIPT = """<script>
 
 
 def fitted_html(svg: str, alt: str = "computation graph", hover: bool = False) -> str:
-    """The SVG scaled down to the output's width, and at full size one click away.
+    """The SVG as an <img> scaled down to the output's width, at full size one click away.
 
-    JupyterLab shows an SVG output at its natural size, so a wide graph runs off the
-    screen. As an <img>, the picture shrinks to the width (max-width 100 %, height auto)
-    and keeps its proportions; "full size" below opens the same picture unscaled in a
-    box that scrolls. A data: URL keeps the output plain HTML, which an untrusted notebook
-    shows as it is. With ``hover``, a script (run only where the notebook is trusted)
-    puts the SVG itself in the image's place, so its ``<title>`` tooltips work.
+    With ``hover``, a script (run only where the notebook is trusted) puts the SVG itself
+    in the image's place, so its ``<title>`` tooltips work.
     """
     size = _SVG_SIZE.search(svg)
     width = f"{float(size[1]):.0f}pt" if size else "auto"
