@@ -49,17 +49,13 @@ MAX_BENDS = 60_000
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_OPERATION_TEXT = {
-    "+": "+",
+_OPERATION_TEXT = {  # the other operations (+, tanh, exp, log, a user's) read as their names
     "-": "a − b",
     "*": "×",
     "/": "a ÷ b",
     "neg": "−x",
     "relu": "ReLU",
     "sigmoid": "σ",
-    "tanh": "tanh",
-    "exp": "exp",
-    "log": "log",
     "affine": "b + Σ w·h",
 }
 _ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh"})
@@ -94,10 +90,6 @@ def format_number(x: float, digits: int = 4) -> str:
     return f"{x:.{digits}g}"
 
 
-def _visible_escape(match: re.Match[str]) -> str:
-    return repr(match[0])[1:-1]
-
-
 def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
     """``text`` itself, or its first ``limit - 1`` characters and "…" when it is longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -109,16 +101,17 @@ def escape_label(text: str) -> str:
     Backslashes are doubled: Graphviz expands escapes such as ``\\N`` (the node's id) even
     inside HTML-like labels, even when the backslash is written as an entity.
     """
-    return "<BR/>".join(
-        html.escape(_CONTROL.sub(_visible_escape, line).replace("\\", "\\\\"))
-        for line in text.split("\n")
-    )
+    return "<BR/>".join(html.escape(_literal(line)) for line in text.split("\n"))
+
+
+def _literal(text: str) -> str:
+    """``text`` with its control characters written as escapes and its backslashes doubled."""
+    return _CONTROL.sub(lambda match: repr(match[0])[1:-1], text).replace("\\", "\\\\")
 
 
 def _dot_string(text: str) -> str:
-    """Text for a quoted DOT attribute: quotes escaped, backslashes doubled (escString)."""
-    text = _CONTROL.sub(_visible_escape, text.replace("\n", " "))
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """Text for a quoted DOT attribute (an escString): one line, quotes escaped."""
+    return _literal(text.replace("\n", " ")).replace('"', '\\"')
 
 
 def operation_text(op: str) -> str:
@@ -134,8 +127,6 @@ def operation_text(op: str) -> str:
     return _OPERATION_TEXT.get(op, op)
 
 
-# -- what each node shows ---------------------------------------------------------------------
-
 # A row of a label: its text and its look ("name" bold, "plain", "pending" grey italic).
 Row = tuple[str, str]
 _LOOKS = {
@@ -143,29 +134,6 @@ _LOOKS = {
     "plain": "{}",
     "pending": f'<FONT COLOR="{PENDING_COLOR}"><I>{{}}</I></FONT>',
 }
-
-
-def value_rows(
-    node: Value,
-    node_role: str,
-    show_grad: bool,
-    digits: int,
-    grad: float | None,
-    pending: float | None,
-) -> list[Row]:
-    """The rows of a Value's box: label, data, and ``grad`` (None: not yet computed)."""
-    if node_role == "constant":
-        number = format_number(node.data, digits)
-        return [(f"{shorten(node.label)} = {number}" if node.label else number, "plain")]
-    rows = [(shorten(node.label), "name")] if node.label else []
-    rows.append((f"data {format_number(node.data, digits)}", "plain"))
-    if show_grad and grad is not None:
-        rows.append((f"grad {format_number(grad, digits)}", "plain"))
-    elif show_grad:
-        rows.append(("grad: not yet computed", "pending"))
-        if pending is not None:
-            rows.append((f"received so far {format_number(pending, digits)}", "pending"))
-    return rows
 
 
 def derivative_rows(local: float, upstream: float | None, digits: int) -> list[Row]:
@@ -177,11 +145,6 @@ def derivative_rows(local: float, upstream: float | None, digits: int) -> list[R
     return rows
 
 
-def derivative_label(rows: list[Row]) -> str:
-    """A derivative box's label: its rows, centred, one line each."""
-    return "<" + "<BR/>".join(escape_label(text) if text else " " for text, _ in rows) + ">"
-
-
 def rows_label(rows: list[Row], *, small: bool = False) -> str:
     """An HTML-like label, one left-aligned cell per row (so text can change in place)."""
     cells = (_LOOKS[look].format(escape_label(text) if text else " ") for text, look in rows)
@@ -190,9 +153,6 @@ def rows_label(rows: list[Row], *, small: bool = False) -> str:
         + "".join(f'<TR><TD ALIGN="LEFT">{cell}</TD></TR>' for cell in cells)
         + "</TABLE>>"
     )
-
-
-# -- grouping: examples of a batch, neurons ----------------------------------------------------
 
 
 def _sum_terms(root: Value) -> list[Value]:
@@ -271,9 +231,6 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
     return groups
 
 
-# -- the picture as data, then as DOT ----------------------------------------------------------
-
-
 @dataclass
 class Picture:
     """The label rows of each box ("v3", and derivative boxes "d3_0"), and the red ones.
@@ -314,9 +271,7 @@ class Plan:
         for position, node in enumerate(self.order):
             name = f"v{position}"
             grad = grads.get(node)
-            picture.rows[name] = value_rows(
-                node, self.roles[name], self.show_grad, self.digits, grad, pending.get(node)
-            )
+            picture.rows[name] = self.value_rows(node, name, grad, pending.get(node))
             if node in highlighted:
                 picture.highlighted.add(name)
             if self.edge_labels:
@@ -324,6 +279,24 @@ class Plan:
                 for slot, local in enumerate(shares_to_inputs(node, 1.0)):
                     picture.rows[f"d{position}_{slot}"] = derivative_rows(local, grad, self.digits)
         return picture
+
+    def value_rows(
+        self, node: Value, name: str, grad: float | None, pending: float | None
+    ) -> list[Row]:
+        """The rows of a Value's box: label, data, and ``grad`` (None: not yet computed)."""
+        digits = self.digits
+        if self.roles[name] == "constant":
+            number = format_number(node.data, digits)
+            return [(f"{shorten(node.label)} = {number}" if node.label else number, "plain")]
+        rows = [(shorten(node.label), "name")] if node.label else []
+        rows.append((f"data {format_number(node.data, digits)}", "plain"))
+        if self.show_grad and grad is not None:
+            rows.append((f"grad {format_number(grad, digits)}", "plain"))
+        elif self.show_grad:
+            rows.append(("grad: not yet computed", "pending"))
+            if pending is not None:
+                rows.append((f"received so far {format_number(pending, digits)}", "pending"))
+        return rows
 
     def drawing(self, picture: Picture) -> Drawing:
         """The picture as a :class:`Drawing` of this graph."""
@@ -338,6 +311,8 @@ _OPERATION_STYLE = (
     f'class="operation", shape="oval", style="filled", fillcolor="{ROLE_FILLS["operation"]}", '
     'fontsize="10", margin="0.05,0.02", height="0.3"'
 )
+_NEURON_STYLE = 'style="rounded", color="#bbbbbb", fontsize="9", labeljust="l"'
+_EXAMPLE_STYLE = 'class="example", style="rounded,dashed", color="#888888", labeljust="l"'
 _DERIVATIVE_STYLE = (
     'class="derivative", shape="box", style="rounded", color="#bbbbbb", fontsize="8", '
     'fontcolor="#444444", margin="0.03,0.01", height="0.1", width="0.1"'
@@ -360,6 +335,11 @@ def legend_dot(present: Collection[str]) -> str:
         '<TR><TD COLSPAN="3"><B>Key</B></TD></TR>' + "".join(cells) + "</TABLE>>"
     )
     return f'  legend [id="legend", class="legend", shape="plain", fontsize="9", label={table}];'
+
+
+def _subgraph(name: str, attributes: str, body: list[str]) -> list[str]:
+    """A cluster of the lines ``body``, indented inside it."""
+    return [f"subgraph {name} {{", f"  graph [{attributes}];", *("  " + line for line in body), "}"]
 
 
 def picture_dot(plan: Plan, picture: Picture) -> str:
@@ -399,8 +379,11 @@ def picture_dot(plan: Plan, picture: Picture) -> str:
             )
             for slot in range(len(node.inputs) if plan.edge_labels else 0):
                 key = f"d{position}_{slot}"
-                label = derivative_label(picture.rows[key])
-                out.append(f'{key} [id="{key}", {_DERIVATIVE_STYLE}, label={label}];')
+                # Its rows centred, one line each.
+                rows = (escape_label(text) if text else " " for text, _ in picture.rows[key])
+                out.append(
+                    f'{key} [id="{key}", {_DERIVATIVE_STYLE}, label=<{"<BR/>".join(rows)}>];'
+                )
         return out
 
     # Clusters: example k holds its nodes, a neuron's α and h sit in a cluster inside.
@@ -409,27 +392,18 @@ def picture_dot(plan: Plan, picture: Picture) -> str:
         neurons = clusters.setdefault(plan.examples.get(node), {})
         neurons.setdefault(plan.neurons.get(node), []).append(position)
     for example in sorted(clusters, key=lambda e: (e is not None, e or 0)):
-        indent = "  " if example is None else "    "
-        if example is not None:
-            lines.append(f"  subgraph cluster_example_{example} {{")
-            lines.append(
-                f'    graph [label="example {example}", id="example{example}", '
-                'class="example", style="rounded,dashed", color="#888888", labeljust="l"];'
-            )
+        body: list[str] = []
         for neuron, positions in clusters[example].items():
-            inner = indent
+            nodes = [line for position in positions for line in node_lines(position)]
             if neuron is not None:
-                inner = indent + "  "
-                lines.append(f"{indent}subgraph cluster_neuron_{positions[0]} {{")
-                lines.append(
-                    f"{inner}graph [label=<neuron {escape_label(shorten(neuron))}>, class="
-                    '"neuron", style="rounded", color="#bbbbbb", fontsize="9", labeljust="l"];'
-                )
-            lines.extend(inner + line for position in positions for line in node_lines(position))
-            if neuron is not None:
-                lines.append(f"{indent}}}")
+                title = escape_label(shorten(neuron))
+                attributes = f'label=<neuron {title}>, class="neuron", {_NEURON_STYLE}'
+                nodes = _subgraph(f"cluster_neuron_{positions[0]}", attributes, nodes)
+            body += nodes
         if example is not None:
-            lines.append("  }")
+            attributes = f'label="example {example}", id="example{example}", {_EXAMPLE_STYLE}'
+            body = _subgraph(f"cluster_example_{example}", attributes, body)
+        lines += ("  " + line for line in body)
 
     for position, node in enumerate(order):
         if not node.inputs:
@@ -464,9 +438,6 @@ def picture_dot(plan: Plan, picture: Picture) -> str:
         lines.append(legend_dot(present))
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-# -- guards: count first, cheaply ----------------------------------------------------------------
 
 
 def count_nodes(root: Value, limit: int | None) -> int:
