@@ -70,8 +70,7 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 def operand_name(op: str, slot: int) -> str | None:
     """An in-edge's name at its operation: a, b of "a − b" and "a ÷ b"; b, w₁, h₁, … of affine.
 
-    affine's inputs are (b, w₁, h₁, w₂, h₂, …); the subscript keeps "h₁" apart from nn's
-    neuron "h1[…]". Operations whose operands commute (+, ×) name none.
+    The subscript keeps affine's "h₁" apart from nn's neuron "h1[…]"; + and × name none.
     """
     if op == "affine":
         index = str((slot + 1) // 2).translate(_SUBSCRIPTS)
@@ -96,11 +95,8 @@ def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
 
 
 def escape_label(text: str) -> str:
-    """User text for an HTML-like label: markup escaped, newlines as line breaks.
-
-    Backslashes are doubled: Graphviz expands escapes such as ``\\N`` (the node's id) even
-    inside HTML-like labels, even when the backslash is written as an entity.
-    """
+    """User text for an HTML-like label: markup escaped, newlines as line breaks, backslashes
+    doubled (Graphviz expands ``\\N``, the node's id, even in HTML-like labels)."""
     return "<BR/>".join(html.escape(_literal(line)) for line in text.split("\n"))
 
 
@@ -115,10 +111,8 @@ def _dot_string(text: str) -> str:
 
 
 def operation_text(op: str) -> str:
-    """How an operation reads in the drawing: "*" as "×", "-" as "a − b", "**2" as "(·)²".
-
-    A power squares whatever comes in (in y = x², z = y² the second squares y), so "(·)²".
-    """
+    """How an operation reads: "*" as "×", "-" as "a − b", "**2" as "(·)²" (not "x²": in
+    y = x², z = y² the second one squares y)."""
     if op.startswith("**"):
         exponent = op[2:]
         if re.fullmatch(r"-?\d{1,3}", exponent):  # (·)², (·)⁻¹; Unicode has no superscript "."
@@ -233,10 +227,7 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
 
 @dataclass
 class Picture:
-    """The label rows of each box ("v3", and derivative boxes "d3_0"), and the red ones.
-
-    The player renders one Picture with every row at its widest and changes only the text.
-    """
+    """The label rows of each box ("v3", and derivative boxes "d3_0"), and the red ones."""
 
     rows: dict[str, list[Row]]
     highlighted: set[str] = field(default_factory=set)
@@ -311,6 +302,7 @@ _OPERATION_STYLE = (
     f'class="operation", shape="oval", style="filled", fillcolor="{ROLE_FILLS["operation"]}", '
     'fontsize="10", margin="0.05,0.02", height="0.3"'
 )
+_HIGHLIGHT_EDGE = f', color="{HIGHLIGHT_COLOR}", penwidth="2"'
 _NEURON_STYLE = 'style="rounded", color="#bbbbbb", fontsize="9", labeljust="l"'
 _EXAMPLE_STYLE = 'class="example", style="rounded,dashed", color="#888888", labeljust="l"'
 _DERIVATIVE_STYLE = (
@@ -408,11 +400,7 @@ def picture_dot(plan: Plan, picture: Picture) -> str:
     for position, node in enumerate(order):
         if not node.inputs:
             continue
-        mark = (
-            f', color="{HIGHLIGHT_COLOR}", penwidth="2"'
-            if f"v{position}" in picture.highlighted
-            else ""
-        )
+        mark = _HIGHLIGHT_EDGE if f"v{position}" in picture.highlighted else ""
         operation = _dot_string(shorten(operation_text(node.op)))
         for slot, child in enumerate(node.inputs):
             name = operand_name(node.op, slot)
@@ -457,9 +445,8 @@ def count_nodes(root: Value, limit: int | None) -> int:
 def layout_size(order: list[Value]) -> tuple[int, int, int]:
     """(bends, ranks, widest rank): what Graphviz's layout will have to place.
 
-    Ranks are longest paths from the leaves (a Value and its operation take one rank each);
-    a leaf sits just before its first consumer. An edge crossing k ranks needs k - 1 bend
-    points, and the layout works on them all: x used by 1,000 operations in a chain needs 10⁶.
+    Ranks are longest paths from the leaves, a Value and its operation one rank each; a leaf
+    sits just before its first consumer. An edge crossing k ranks needs k - 1 bend points.
     """
     rank: dict[Value, int] = {}
     first_use: dict[Value, int] = {}
@@ -489,11 +476,8 @@ FITS_WIDTH = 900
 
 
 def auto_rankdir(ranks: int, widest: int) -> str:
-    """LR when it fits a laptop's width or is the narrower picture, else TB.
-
-    A notebook shrinks a picture to its width, so the narrower direction keeps the text
-    larger; where LR fits anyway it wins, as it reads in the forward pass's direction.
-    """
+    """LR when it fits a laptop's width or is the narrower picture, else TB (a notebook
+    shrinks a picture to its width; LR reads in the forward pass's direction)."""
     left_to_right = ranks * LR_POINTS_PER_RANK
     if left_to_right <= FITS_WIDTH or left_to_right <= widest * TB_POINTS_PER_NODE:
         return "LR"
@@ -515,34 +499,27 @@ def draw_graph(
 ) -> Drawing:
     """Draw ``root``'s computation graph; returns a :class:`Drawing` (DOT now, SVG lazily).
 
-    Every Value is a box showing its label, ``data`` and ``grad`` (``digits`` significant
-    digits); every operation a small oval between its inputs and its result. Each node's
-    role is its SVG class, and its colour (``legend=True`` draws this key):
+    Every Value is a box with its label, ``data`` and ``grad`` (``digits`` significant
+    digits), every operation an oval between its inputs and its result. A node's role is its
+    SVG class and sets its colour (``legend=True`` draws the key):
 
-    - root (pear green): the Value the graph was drawn from;
-    - parameter (orange): a leaf nn made, or one in ``parameters`` (a computed Value or a
-      constant there raises ValueError); a user's own leaf is an input, whatever its name;
-    - input (light cyan): any other leaf made with ``Value(...)``;
-    - constant (small, value only, no grad): a leaf an operator made from a plain number,
-      such as the ½ and the target t in ½ (t − y)²;
-    - intermediate (white): a result computed on the way;
-    - operation (grey oval): "×", "a − b", "(·)²", "σ", "b + Σ w·h", ...; the in-edges of
-      − and ÷ are marked a and b, a drawn first;
-    - thick red border: a Value in ``highlight`` (a Value or a collection), red in-edges;
+    - root (pear green): the Value drawn from; intermediate (white): computed on the way;
+    - parameter (orange): a leaf nn made, or one in ``parameters`` (which takes leaves only);
+    - input (light cyan): any other leaf made with ``Value(...)``, whatever its name;
+    - constant (small, value only): a number an operator made a leaf, as ½ in ½ (t − y)²;
+    - operation (grey oval): "×", "a − b", "(·)²", "σ", "b + Σ w·h", …; − and ÷ mark their
+      in-edges a and b, a drawn first;
+    - thick red border: a Value in ``highlight`` (one or a collection), red in-edges;
     - grey italic "grad: not yet computed": no backward pass has reached that Value yet.
 
-    A loss summed over examples that share parameters and nothing else draws each example
-    in a frame "example k"; nn's neurons (α and h labelled "α1[2]", "h1[2]") sit in a frame
-    named after the neuron.
-
-    ``rankdir`` is "LR", "TB", "RL", "BT", or "auto" (LR where it fits a laptop's width or
-    is the narrower picture, else TB). ``edge_labels`` puts on each edge input → operation
-    a small box with the local derivative ∂out/∂input and, once ``out``'s gradient is known,
-    upstream × local = what the edge adds to the input's grad. A graph with more than
-    ``max_nodes`` Values (None: no cap; the layout-size guard still holds) is refused at
-    once by ``svg()``, ``save()`` and the display (RenderError, saying what to draw
-    instead). ``timeout``: seconds a render may take (None: for ever); renders run in a
-    child process, which Ctrl-C also stops.
+    Examples of a summed loss (terms that share parameters and nothing else) and nn's
+    neurons (α and h labelled "α1[2]", "h1[2]") are drawn in frames. ``rankdir`` is "LR",
+    "TB", "RL", "BT", or "auto" (LR where it fits a laptop's width or is the narrower
+    picture, else TB). ``edge_labels`` puts on each edge input → operation a box with the
+    local derivative and, once known, upstream × local: what the edge adds to the grad.
+    A graph over ``max_nodes`` Values (None: no cap) or too tangled to lay out is refused
+    at once by ``svg()``, ``save()`` and the display (RenderError, saying what to draw
+    instead). ``timeout``: seconds a render may take in its child process (None: no limit).
     """
     highlighted = _as_node_set(highlight, "highlight")
     plan = plan_graph(
