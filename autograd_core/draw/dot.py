@@ -59,8 +59,7 @@ _OPERATION_TEXT = {  # the other operations (+, tanh, exp, log, a user's) read a
     "affine": "b + Σ w·h",
 }
 _ACTIVATIONS = frozenset({"relu", "sigmoid", "tanh"})
-_ALPHA_LABEL = re.compile(r"α(\d+)\[(\d+)\]")
-_H_LABEL = re.compile(r"h(\d+)\[(\d+)\]")
+_NEURON_LABEL = re.compile(r"[αh]\d+\[\d+\]")  # nn's α and h of a neuron: "α1[2]", "h1[2]"
 
 # XML 1.0 forbids most control characters (lone surrogates cannot even be encoded) and
 # Graphviz drops tabs: each is shown as Python writes it in a string (\t, \x00, \ud800).
@@ -213,15 +212,14 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
     """{node: neuron name} for nn's pre-activations "α1[2]" and the activations "h1[2]" of them."""
     groups: dict[Value, str] = {}
     for node in order:
-        match = _ALPHA_LABEL.fullmatch(node.label)
-        if match and node.inputs:
-            groups.setdefault(node, f"h{match[1]}[{match[2]}]")
+        if not _NEURON_LABEL.fullmatch(node.label):
             continue
-        match = _H_LABEL.fullmatch(node.label)
-        if match and node.op in _ACTIVATIONS and len(node.inputs) == 1:
+        if node.label[0] == "α" and node.inputs:
+            groups.setdefault(node, "h" + node.label[1:])
+        elif node.op in _ACTIVATIONS and len(node.inputs) == 1:
             (alpha,) = node.inputs
-            if alpha.label == f"α{match[1]}[{match[2]}]":
-                groups[node] = groups[alpha] = f"h{match[1]}[{match[2]}]"
+            if alpha.label == "α" + node.label[1:]:
+                groups[node] = groups[alpha] = node.label
     return groups
 
 
