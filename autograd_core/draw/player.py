@@ -1,13 +1,9 @@
-"""Backward, one node at a time, as pictures: frames, an HTML player and a notebook slider.
-
-:func:`step_through` works out the backward pass as
-:func:`~autograd_core.graph.backward_steps` does, on gradients of its own, and draws the
-graph after every local step; the Values' ``.grad`` stay as they were.
-"""
+"""Backward, one node at a time, as pictures: frames, an HTML player and a notebook slider."""
 
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import os
 import re
@@ -22,30 +18,21 @@ from autograd_core.draw.dot import (
     Picture,
     Row,
     count_nodes,
+    draw_graph,
     format_number,
     operation_text,
     plan_graph,
 )
-from autograd_core.draw.drawing import (
-    DEFAULT_MAX_NODES,
-    DEFAULT_TIMEOUT,
-    Drawing,
-    fitted_html,
-    still_image,
-)
+from autograd_core.draw.drawing import Drawing, fitted_html, still_image
 from autograd_core.draw.render import RenderError, write_atomically
 from autograd_core.graph import shares_to_inputs
 from autograd_core.value import Value
 
-# draw_graph's defaults, for the options step_through passes on.
+# draw_graph's options and their defaults, but for those step_through sets itself.
 _DRAW_DEFAULTS = {
-    "rankdir": "LR",
-    "show_grad": True,
-    "parameters": None,
-    "legend": False,
-    "digits": 4,
-    "max_nodes": DEFAULT_MAX_NODES,
-    "timeout": DEFAULT_TIMEOUT,
+    name: option.default
+    for name, option in inspect.signature(draw_graph).parameters.items()
+    if name not in ("root", "highlight", "edge_labels")
 }
 
 #: step_through refuses graphs larger than this unless told otherwise: every frame holds
@@ -59,54 +46,40 @@ DEFAULT_MAX_FRAMES = 200
 _PLAYER_SCRIPT = """<script>
 (function () {
   var player = document.currentScript.previousElementSibling;
-  var slider = player.querySelector("input[type=range]");
-  var counter = player.querySelector(".autograd-counter");
-  var prev = player.querySelector(".autograd-prev");
-  var next = player.querySelector(".autograd-next");
-  var count = Number(slider.max);
-  var current = 0;
-  var data = JSON.parse(player.querySelector("script.autograd-frames").textContent);
-  var picture = player.querySelector(".autograd-picture");
-  var caption = player.querySelector(".autograd-caption");
-  var draw = data.svgs ? pictureDrawer(data) : tableDrawer(data);
-  function pictureDrawer(data) {
+  function find(selector) { return player.querySelector(selector); }
+  var slider = find("input[type=range]"), counter = find(".autograd-counter");
+  var prev = find(".autograd-prev"), next = find(".autograd-next");
+  var picture = find(".autograd-picture"), caption = find(".autograd-caption");
+  var data = JSON.parse(find("script.autograd-frames").textContent);
+  var count = Number(slider.max), current = 0, draw;
+  if (data.svgs) {
     // A whole SVG per frame (frames share one layout, so nothing moves).
-    return function (index) {
-      picture.innerHTML = data.svgs[index];
-      caption.textContent = data.captions[index];
-    };
-  }
-  function tableDrawer(data) {
+    draw = function (index) { picture.innerHTML = data.svgs[index]; };
+  } else {
     // One SVG for every frame: only texts, their looks and the highlight change.
     picture.innerHTML = data.svg;
-    var svg = picture.querySelector("svg");
-    var texts = data.slots.map(function (id) { return svg.querySelector("#" + id); });
-    var states = [];
-    var state = data.start.slice();
-    for (var f = 0; f < data.frames.length; f++) {
-      var changes = data.frames[f].changes;
-      for (var c = 0; c < changes.length; c++) { state[changes[c][0]] = changes[c].slice(1); }
-      states.push(state.slice());
-    }
-    var lit = [];
-    return function (index) {
-      var frame = data.frames[index];
-      var shown = states[index];
-      for (var i = 0; i < texts.length; i++) {
-        if (!texts[i]) { continue; }
-        texts[i].textContent = shown[i][0];
-        texts[i].setAttribute("class", data.looks[shown[i][1]]);
-      }
-      for (var j = 0; j < lit.length; j++) { lit[j].classList.remove("ag-current"); }
-      lit = frame.lit.map(function (id) { return svg.querySelector("#" + id); })
-        .filter(function (element) { return element; });
-      for (var k = 0; k < lit.length; k++) { lit[k].classList.add("ag-current"); }
-      caption.textContent = data.captions[index];
+    var svg = picture.querySelector("svg"), state = data.start, lit = [];
+    var byId = function (id) { return svg.querySelector("#" + id); };
+    var texts = data.slots.map(byId);
+    var states = data.frames.map(function (frame) {
+      frame.changes.forEach(function (change) { state[change[0]] = change.slice(1); });
+      return state.slice();
+    });
+    draw = function (index) {
+      texts.forEach(function (text, i) {
+        if (!text) { return; }
+        text.textContent = states[index][i][0];
+        text.setAttribute("class", data.looks[states[index][i][1]]);
+      });
+      lit.forEach(function (element) { element.classList.remove("ag-current"); });
+      lit = data.frames[index].lit.map(byId).filter(Boolean);
+      lit.forEach(function (element) { element.classList.add("ag-current"); });
     };
   }
   function show(index) {
     current = Math.max(0, Math.min(count - 1, index));
     draw(current);
+    caption.textContent = data.captions[current];
     slider.value = current + 1;
     counter.textContent = "step " + (current + 1) + " of " + count;
     var focused = document.activeElement;
@@ -114,34 +87,27 @@ _PLAYER_SCRIPT = """<script>
     next.disabled = current === count - 1;
     // A disabled button drops the focus (to the page, in JupyterLab), and with it the
     // keyboard: hand the focus back to the player.
-    if (focused === prev || focused === next) {
-      if (focused.disabled) { player.focus({preventScroll: true}); }
+    if ((focused === prev || focused === next) && focused.disabled) {
+      player.focus({preventScroll: true});
     }
   }
   var moves = {
-    ArrowLeft: function () { return current - 1; },
-    ArrowUp: function () { return current - 1; },
-    PageUp: function () { return current - 1; },
-    ArrowRight: function () { return current + 1; },
-    ArrowDown: function () { return current + 1; },
-    PageDown: function () { return current + 1; },
-    Home: function () { return 0; },
-    End: function () { return count - 1; }
+    ArrowLeft: -1, ArrowUp: -1, PageUp: -1, ArrowRight: 1, ArrowDown: 1, PageDown: 1,
+    Home: -Infinity, End: Infinity
   };
   function key(event) {
     var move = moves[event.key];
     if (!move || event.altKey || event.ctrlKey || event.metaKey) { return; }
     event.preventDefault();
-    show(move());
+    show(current + move);
   }
   prev.onclick = function () { show(current - 1); };
   next.onclick = function () { show(current + 1); };
   slider.oninput = function () { show(Number(slider.value) - 1); };
   player.addEventListener("keydown", key);
   player.autogradKey = key;
-  player.querySelector(".autograd-controls").style.display = "";
-  var others = player.querySelectorAll(".autograd-nojs");
-  for (var o = 0; o < others.length; o++) { others[o].style.display = "none"; }
+  find(".autograd-controls").style.display = "";
+  find(".autograd-nojs").style.display = "none";
   show(0);
 })();
 </script>"""
@@ -153,9 +119,10 @@ _PAGE_SCRIPT = """<script>
   if (!player) { return; }
   player.focus({preventScroll: true});
   document.addEventListener("keydown", function (event) {
-    if (player.contains(event.target)) { return; }
-    if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(event.target.tagName)) { return; }
-    if (player.autogradKey) { player.autogradKey(event); }
+    var field = /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(event.target.tagName);
+    if (player.autogradKey && !field && !player.contains(event.target)) {
+      player.autogradKey(event);
+    }
   });
 })();
 </script>"""
