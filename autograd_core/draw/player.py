@@ -1,17 +1,14 @@
-"""Backward, one node at a time, as pictures: frames, an HTML player and a notebook slider.
-
-:func:`step_through` works out the backward pass as
-:func:`~autograd_core.graph.backward_steps` does, on gradients of its own, and draws the
-graph after every local step; the Values' ``.grad`` stay as they were.
-"""
+"""Backward, one node at a time, as pictures: frames, an HTML player and a notebook slider."""
 
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,96 +18,68 @@ from autograd_core.draw.dot import (
     Picture,
     Row,
     count_nodes,
+    draw_graph,
     format_number,
     operation_text,
     plan_graph,
 )
-from autograd_core.draw.drawing import (
-    DEFAULT_MAX_NODES,
-    DEFAULT_TIMEOUT,
-    Drawing,
-    fitted_html,
-    still_image,
-)
+from autograd_core.draw.drawing import Drawing, fitted_html, still_image
 from autograd_core.draw.render import RenderError, write_atomically
 from autograd_core.graph import shares_to_inputs
 from autograd_core.value import Value
 
-# draw_graph's defaults, for the options step_through passes on.
+# draw_graph's options and their defaults, but for those step_through sets itself.
 _DRAW_DEFAULTS = {
-    "rankdir": "LR",
-    "show_grad": True,
-    "parameters": None,
-    "legend": False,
-    "digits": 4,
-    "max_nodes": DEFAULT_MAX_NODES,
-    "timeout": DEFAULT_TIMEOUT,
+    name: option.default
+    for name, option in inspect.signature(draw_graph).parameters.items()
+    if name not in ("root", "highlight", "edge_labels")
 }
 
 #: step_through refuses graphs larger than this unless told otherwise: every frame holds
 #: the state of every node, so the player grows with the square of the graph's size.
 DEFAULT_MAX_FRAMES = 200
 
-_SVG_START = re.compile(r"<svg\b")
-
-# The controls, shared by every player. Keys are handled on the player (which the page
-# focuses) and their default action prevented, so a focused slider does not move a
-# second step by itself. The frames travel as data (JSON, SVG text inside); the markup
-# shows the last frame as an <img> with a data: URL and lists every caption, which is what
-# a page without JavaScript shows, and what an untrusted notebook keeps (it strips <svg>,
-# <style> and <script> from HTML output). The script swaps the <img> for the inline SVG,
-# so a trusted page gets tooltips and live text.
+# The controls every player shares. Keys are handled on the player and their default action
+# prevented, so a focused slider does not take a second step. The markup shows the last
+# frame as an <img> and lists every caption: what a page without JavaScript, or an untrusted
+# notebook (which strips <svg>, <style> and <script>), shows.
 _PLAYER_SCRIPT = """<script>
 (function () {
   var player = document.currentScript.previousElementSibling;
-  var slider = player.querySelector("input[type=range]");
-  var counter = player.querySelector(".autograd-counter");
-  var prev = player.querySelector(".autograd-prev");
-  var next = player.querySelector(".autograd-next");
-  var count = Number(slider.max);
-  var current = 0;
-  var data = JSON.parse(player.querySelector("script.autograd-frames").textContent);
-  var picture = player.querySelector(".autograd-picture");
-  var caption = player.querySelector(".autograd-caption");
-  var draw = data.svgs ? pictureDrawer(data) : tableDrawer(data);
-  function pictureDrawer(data) {
+  function find(selector) { return player.querySelector(selector); }
+  var slider = find("input[type=range]"), counter = find(".autograd-counter");
+  var prev = find(".autograd-prev"), next = find(".autograd-next");
+  var picture = find(".autograd-picture"), caption = find(".autograd-caption");
+  var data = JSON.parse(find("script.autograd-frames").textContent);
+  var count = Number(slider.max), current = 0, draw;
+  if (data.svgs) {
     // A whole SVG per frame (frames share one layout, so nothing moves).
-    return function (index) {
-      picture.innerHTML = data.svgs[index];
-      caption.textContent = data.captions[index];
-    };
-  }
-  function tableDrawer(data) {
+    draw = function (index) { picture.innerHTML = data.svgs[index]; };
+  } else {
     // One SVG for every frame: only texts, their looks and the highlight change.
     picture.innerHTML = data.svg;
-    var svg = picture.querySelector("svg");
-    var texts = data.slots.map(function (id) { return svg.querySelector("#" + id); });
-    var states = [];
-    var state = data.start.slice();
-    for (var f = 0; f < data.frames.length; f++) {
-      var changes = data.frames[f].changes;
-      for (var c = 0; c < changes.length; c++) { state[changes[c][0]] = changes[c].slice(1); }
-      states.push(state.slice());
-    }
-    var lit = [];
-    return function (index) {
-      var frame = data.frames[index];
-      var shown = states[index];
-      for (var i = 0; i < texts.length; i++) {
-        if (!texts[i]) { continue; }
-        texts[i].textContent = shown[i][0];
-        texts[i].setAttribute("class", data.looks[shown[i][1]]);
-      }
-      for (var j = 0; j < lit.length; j++) { lit[j].classList.remove("ag-current"); }
-      lit = frame.lit.map(function (id) { return svg.querySelector("#" + id); })
-        .filter(function (element) { return element; });
-      for (var k = 0; k < lit.length; k++) { lit[k].classList.add("ag-current"); }
-      caption.textContent = data.captions[index];
+    var svg = picture.querySelector("svg"), state = data.start, lit = [];
+    var byId = function (id) { return svg.querySelector("#" + id); };
+    var texts = data.slots.map(byId);
+    var states = data.frames.map(function (frame) {
+      frame.changes.forEach(function (change) { state[change[0]] = change.slice(1); });
+      return state.slice();
+    });
+    draw = function (index) {
+      texts.forEach(function (text, i) {
+        if (!text) { return; }
+        text.textContent = states[index][i][0];
+        text.setAttribute("class", data.looks[states[index][i][1]]);
+      });
+      lit.forEach(function (element) { element.classList.remove("ag-current"); });
+      lit = data.frames[index].lit.map(byId).filter(Boolean);
+      lit.forEach(function (element) { element.classList.add("ag-current"); });
     };
   }
   function show(index) {
     current = Math.max(0, Math.min(count - 1, index));
     draw(current);
+    caption.textContent = data.captions[current];
     slider.value = current + 1;
     counter.textContent = "step " + (current + 1) + " of " + count;
     var focused = document.activeElement;
@@ -118,49 +87,42 @@ _PLAYER_SCRIPT = """<script>
     next.disabled = current === count - 1;
     // A disabled button drops the focus (to the page, in JupyterLab), and with it the
     // keyboard: hand the focus back to the player.
-    if (focused === prev || focused === next) {
-      if (focused.disabled) { player.focus({preventScroll: true}); }
+    if ((focused === prev || focused === next) && focused.disabled) {
+      player.focus({preventScroll: true});
     }
   }
   var moves = {
-    ArrowLeft: function () { return current - 1; },
-    ArrowUp: function () { return current - 1; },
-    PageUp: function () { return current - 1; },
-    ArrowRight: function () { return current + 1; },
-    ArrowDown: function () { return current + 1; },
-    PageDown: function () { return current + 1; },
-    Home: function () { return 0; },
-    End: function () { return count - 1; }
+    ArrowLeft: -1, ArrowUp: -1, PageUp: -1, ArrowRight: 1, ArrowDown: 1, PageDown: 1,
+    Home: -Infinity, End: Infinity
   };
   function key(event) {
     var move = moves[event.key];
     if (!move || event.altKey || event.ctrlKey || event.metaKey) { return; }
     event.preventDefault();
-    show(move());
+    show(current + move);
   }
   prev.onclick = function () { show(current - 1); };
   next.onclick = function () { show(current + 1); };
   slider.oninput = function () { show(Number(slider.value) - 1); };
   player.addEventListener("keydown", key);
   player.autogradKey = key;
-  player.querySelector(".autograd-controls").style.display = "";
-  var others = player.querySelectorAll(".autograd-nojs");
-  for (var o = 0; o < others.length; o++) { others[o].style.display = "none"; }
+  find(".autograd-controls").style.display = "";
+  find(".autograd-nojs").style.display = "none";
   show(0);
 })();
 </script>"""
 
-# A page holds one player: it takes the keyboard at once, and keys pressed anywhere on
-# the page (outside a form field) step it.
+# A page's one player has the keyboard: keys pressed anywhere but in a form field step it.
 _PAGE_SCRIPT = """<script>
 (function () {
   var player = document.querySelector(".autograd-player");
   if (!player) { return; }
   player.focus({preventScroll: true});
   document.addEventListener("keydown", function (event) {
-    if (player.contains(event.target)) { return; }
-    if (/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(event.target.tagName)) { return; }
-    if (player.autogradKey) { player.autogradKey(event); }
+    var field = /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(event.target.tagName);
+    if (player.autogradKey && !field && !player.contains(event.target)) {
+      player.autogradKey(event);
+    }
   });
 })();
 </script>"""
@@ -175,9 +137,8 @@ _PLAYER_STYLE = """<style>
 .autograd-player .autograd-keys { color: #666; font-size: 0.85em; margin-left: 0.6em; }
 </style>"""
 
-# Looks of a row of text, as classes (the SVG's own <style> defines them).
-_LOOKS = ("ag-name", "ag-plain", "ag-pending")
-_LOOK_INDEX = {"name": 0, "plain": 1, "pending": 2}
+# The looks of a row of text, as classes of the SVG's own style sheet.
+_LOOKS = ("name", "plain", "pending")
 _SVG_STYLE = (
     "<style>"
     ".ag-name { font-weight: bold; } "
@@ -186,40 +147,22 @@ _SVG_STYLE = (
     f"{{ stroke: {HIGHLIGHT_COLOR}; stroke-width: 3px; }}"
     "</style>"
 )
+_NODE_GROUP = re.compile(r'<g id="([vd]\d+(?:_\d+)?)" class="node[^"]*">(.*?)</g>', re.S)
+_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
+_NAMED_TEXT = re.compile(r'<text id="([^"]+)" class="[^"]*"([^>]*)>(.*?)</text>', re.S)
+_LOOK_ATTRIBUTES = re.compile(
+    rf'\s(?:font-weight="[^"]*"|font-style="[^"]*"|fill="{PENDING_COLOR}")'
+)
 
 
 def _inline_svg(svg: str) -> str:
     """The <svg> element alone: an HTML page takes no XML declaration or DOCTYPE."""
-    match = _SVG_START.search(svg)
+    match = re.search(r"<svg\b", svg)
     return svg[match.start() :] if match else svg
 
 
-def _describe(node: Value, digits: int) -> str:
-    name = f"'{node.label}'" if node.label else f"the {operation_text(node.op) or 'leaf'} node"
-    return f"{name} (data {format_number(node.data, digits)})"
-
-
-def _controls(count: int) -> list[str]:
-    return [
-        '<div class="autograd-controls" style="display: none">',
-        '<button class="autograd-prev" type="button">&#9664; Prev</button>',
-        '<button class="autograd-next" type="button">Next &#9654;</button>',
-        f'<input type="range" min="1" max="{count}" value="1" aria-label="step">',
-        ' <span class="autograd-counter"></span>',
-        '<span class="autograd-keys">keys: &larr; &rarr; one step, Home/End the ends</span>',
-        "</div>",
-    ]
-
-
 def player_fragment(svgs: Sequence[str], captions: Sequence[str]) -> str:
-    """A player over ready-made frames: one SVG text and one caption per frame.
-
-    Any view with frames (the computation graph, nn's network diagram) shows them
-    through these controls, so every player works alike. Frames should share one layout
-    (same size, nodes in the same places), or the picture jumps between steps. Without
-    JavaScript (or in an untrusted notebook) it shows the last frame as an image and
-    lists every caption.
-    """
+    """A player over ready-made frames (one layout), one SVG text and one caption each."""
     if len(svgs) != len(captions):
         raise ValueError(
             f"player_fragment needs one caption per frame, got {len(svgs)} "
@@ -238,7 +181,13 @@ def _assemble(count: int, last_svg: str, captions: Sequence[str], data: dict[str
     steps = "".join(f"<li>{html.escape(caption)}</li>" for caption in captions)
     parts = [
         '<div class="autograd-player" tabindex="0">',
-        *_controls(count),
+        '<div class="autograd-controls" style="display: none">',
+        '<button class="autograd-prev" type="button">&#9664; Prev</button>',
+        '<button class="autograd-next" type="button">Next &#9654;</button>',
+        f'<input type="range" min="1" max="{count}" value="1" aria-label="step">',
+        ' <span class="autograd-counter"></span>',
+        '<span class="autograd-keys">keys: &larr; &rarr; one step, Home/End the ends</span>',
+        "</div>",
         # Inline margins: an untrusted notebook drops the <style> above but keeps these.
         '<figure class="autograd-stage" style="margin: 0.6em 0">',
         f'<figcaption class="autograd-caption">{html.escape(captions[-1])}</figcaption>',
@@ -263,85 +212,40 @@ def player_page(fragment: str, title: str) -> str:
     )
 
 
-# -- one layout, many frames -------------------------------------------------------------------
+def _name_rows(svg: str, row_counts: dict[str, tuple[int, int]]) -> tuple[str, list[str]]:
+    """The SVG with ids ("v3-r2") on the texts of changing rows, and those ids in order.
 
-_NODE_GROUP = re.compile(r'<g id="([vd]\d+(?:_\d+)?)" class="node[^"]*">(.*?)</g>', re.S)
-_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
-_LOOK_ATTRIBUTES = re.compile(
-    rf'\s(?:font-weight="[^"]*"|font-style="[^"]*"|fill="{PENDING_COLOR}")'
-)
-
-
-class Layout:
-    """One rendered SVG whose row texts carry ids ("v3-r2"), so a frame only rewrites text.
-
-    ``slots`` lists the ids in order; a frame is, for every slot, its text and look.
+    ``row_counts[node] = (fixed, total)``: the first ``fixed`` rows (label, data) never
+    change and may span several lines, so rows are counted from the node's end.
     """
+    slots: list[str] = []
 
-    def __init__(self, svg: str, slots: list[str]) -> None:
-        self.svg = svg
-        self.slots = slots
+    def name_group(match: re.Match[str]) -> str:
+        name, body = match[1], match[2]
+        if name not in row_counts:
+            return match[0]
+        fixed, total = row_counts[name]
+        rows = iter(range(total - len(_TEXT.findall(body)), total))
 
-    @classmethod
-    def from_svg(cls, svg: str, row_counts: dict[str, tuple[int, int]]) -> Layout:
-        """Name the texts of the rows that change: ``row_counts[node] = (fixed, total)``.
+        def name_text(text: re.Match[str]) -> str:
+            row = next(rows)
+            if row < fixed:
+                return text[0]
+            slots.append(f"{name}-r{row}")
+            attributes = _LOOK_ATTRIBUTES.sub("", text[1])
+            return f'<text id="{slots[-1]}" class="ag-plain"{attributes}>{text[2]}</text>'
 
-        The first ``fixed`` rows (label, data) never change and may span several lines
-        (a label with a newline), so the changing rows are counted from the node's end.
-        """
-        slots: list[str] = []
+        return match[0].replace(body, _TEXT.sub(name_text, body), 1)
 
-        def name_group(match: re.Match[str]) -> str:
-            name, body = match[1], match[2]
-            if name not in row_counts:
-                return match[0]
-            fixed, total = row_counts[name]
-            lines = len(_TEXT.findall(body))
-            counter = iter(range(total - lines, total))
-
-            def name_text(text: re.Match[str]) -> str:
-                row = next(counter)
-                if row < fixed:
-                    return text[0]
-                slot = f"{name}-r{row}"
-                slots.append(slot)
-                attributes = _LOOK_ATTRIBUTES.sub("", text[1])
-                return f'<text id="{slot}" class="ag-plain"{attributes}>{text[2]}</text>'
-
-            return match[0].replace(body, _TEXT.sub(name_text, body), 1)
-
-        named = _NODE_GROUP.sub(name_group, svg)
-        # The SVG's own style sheet, right after its opening tag.
-        opening = re.search(r"<svg\b[^>]*>", named)
-        if opening is not None:
-            named = named[: opening.end()] + "\n" + _SVG_STYLE + named[opening.end() :]
-        return cls(named, slots)
-
-    def frame_svg(self, state: Sequence[tuple[str, int]], lit: Sequence[str]) -> str:
-        """The SVG with each slot's text and look set, and the ``lit`` elements highlighted."""
-        values = dict(zip(self.slots, state))
-
-        def set_text(match: re.Match[str]) -> str:
-            slot = re.search(r'id="([^"]+)"', match[1])
-            if slot is None or slot[1] not in values:
-                return match[0]
-            text, look = values[slot[1]]
-            attributes = re.sub(r'class="[^"]*"', f'class="{_LOOKS[look]}"', match[1], count=1)
-            return f"<text{attributes}>{html.escape(text, quote=False)}</text>"
-
-        svg = _TEXT.sub(set_text, self.svg)
-        for element in lit:
-            svg = re.sub(
-                rf'(<g id="{re.escape(element)}" class="[^"]*)"', r'\1 ag-current"', svg, count=1
-            )
-        return svg
+    named = _NODE_GROUP.sub(name_group, svg)
+    return re.sub(r"<svg\b[^>]*>", r"\g<0>\n" + _SVG_STYLE, named, count=1), slots
 
 
 class Frame:
     """One step of a :class:`StepThrough`: its caption, its DOT text and its picture.
 
-    ``svg()`` is the player's one layout with this step's texts, so every frame's nodes
-    sit in the same places. ``source`` is the frame drawn on its own, as DOT text.
+    ``svg()`` is the player's one layout with this step's texts; ``source`` is the frame
+    drawn on its own, as DOT text.
     """
 
     def __init__(self, player: StepThrough, index: int, drawing: Drawing, caption: str) -> None:
@@ -358,10 +262,21 @@ class Frame:
         return f"<Frame {self.index + 1} of {len(self._player)}: {self.caption}>"
 
     def svg(self) -> str:
-        """This step's SVG, in the layout every frame shares."""
-        return self._player._layout().frame_svg(
-            self._player._state(self.index), self._player._lit[self.index]
-        )
+        """This step's SVG: the shared layout with its texts, looks and highlight."""
+        svg, slots = self._player._layout
+        values = dict(zip(slots, self._player._state(self.index)))
+
+        def set_text(match: re.Match[str]) -> str:
+            text, look = values[match[1]]
+            escaped = html.escape(text, quote=False)
+            return f'<text id="{match[1]}" class="ag-{_LOOKS[look]}"{match[2]}>{escaped}</text>'
+
+        svg = _NAMED_TEXT.sub(set_text, svg)
+        for element in self._player._lit[self.index]:
+            svg = re.sub(
+                rf'(<g id="{re.escape(element)}" class="[^"]*)"', r'\1 ag-current"', svg, count=1
+            )
+        return svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`svg` to ``path`` (an .svg file, written whole or not at all)."""
@@ -425,24 +340,14 @@ class HtmlPlayer:
 
 
 class StepThrough(HtmlPlayer, Sequence[Frame]):
-    """The frames of one backward pass, one per node, all in one layout.
+    """The frames of one backward pass, one per node (the root first), all in one layout.
 
-    Frame ``i`` is the graph just after the ``i``-th node in reverse topological order
-    (the root first) has passed its gradient to its inputs: that node is highlighted,
-    nodes already reached show their gradients, the others "grad: not yet computed" with
-    the partial sum they have received so far. ``captions[i]`` says what happened.
-
-    The graph is laid out once, with every text at the widest it gets in any frame;
-    frames only change text, its look and the highlight, so nodes never move.
-
-    Ways to look at it:
-
-    - in a notebook, display the object itself: an HTML player with Prev/Next buttons,
-      a slider and the keyboard, with no kernel or widget model (it keeps showing in a
-      saved notebook; where scripts do not run it shows the last step);
-    - ``save_html(path)``: the same player as one self-contained HTML page;
-    - ``save_svgs(directory)``: one SVG file per step, all in the same layout;
-    - ``widget()``: an ipywidgets slider, when ipywidgets is installed.
+    Frame ``i`` is the graph just after the ``i``-th node in reverse topological order has
+    passed its gradient to its inputs: that node is highlighted, nodes already reached show
+    their gradients, the others "grad: not yet computed" with the partial sum received so
+    far; ``captions[i]`` says what happened. Display it in a notebook (an HTML player that
+    needs no kernel and shows the last step where scripts do not run), or use
+    ``save_html(path)``, ``save_svgs(directory)`` or ``widget()`` (ipywidgets).
     """
 
     def __init__(
@@ -459,12 +364,11 @@ class StepThrough(HtmlPlayer, Sequence[Frame]):
             Frame(self, index, drawing, caption)
             for index, (drawing, caption) in enumerate(zip(drawings, self.captions))
         )
-        self._states = list(states)
-        self._lit = list(lit)
+        self._states = states
+        self._lit = lit
         #: The DOT text of the one layout every frame shares.
         self.layout_drawing = layout_drawing
         self._row_counts = row_counts
-        self._shared: Layout | None = None
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -472,52 +376,34 @@ class StepThrough(HtmlPlayer, Sequence[Frame]):
     def __getitem__(self, index):  # type: ignore[override]
         return self._frames[index]
 
-    def __iter__(self) -> Iterator[Frame]:
-        return iter(self._frames)
-
     def __repr__(self) -> str:
         return f"<StepThrough of {len(self)} backward steps>"
 
-    def _layout(self) -> Layout:
-        if self._shared is None:
-            self._shared = Layout.from_svg(self.layout_drawing.svg(), self._row_counts)
-        return self._shared
+    @cached_property
+    def _layout(self) -> tuple[str, list[str]]:
+        return _name_rows(self.layout_drawing.svg(), self._row_counts)
 
     def _state(self, index: int) -> list[tuple[str, int]]:
-        state = self._states[index]
-        return [state.get(slot, ("", 1)) for slot in self._layout().slots]
-
-    # -- static: HTML and SVG files ------------------------------------------------------------
+        """Every slot's text and look in frame ``index``; a row the frame lacks is empty."""
+        return [self._states[index].get(slot, ("", 1)) for slot in self._layout[1]]
 
     def to_html_fragment(self) -> str:
-        """The player as an HTML fragment: controls, the frames as data, a little JS.
-
-        The frames are one SVG (the layout) and, per frame, the texts that change. Without
-        JavaScript (an untrusted notebook, GitHub) it shows the last step as an image and
-        lists every step's caption.
-        """
-        layout = self._layout()
-        last = len(self) - 1
+        """The player as an HTML fragment: the layout's SVG and, per frame, what changes."""
         states = [self._state(index) for index in range(len(self))]
         frames = []
-        for index, state in enumerate(states):
-            before = states[index - 1] if index else state
-            changes = [
-                [slot, text, look]
-                for slot, ((text, look), old) in enumerate(zip(state, before))
-                if index and (text, look) != old
-            ]
-            frames.append({"changes": changes, "lit": self._lit[index]})
+        for now, before, lit in zip(states, states[:1] + states, self._lit):
+            changes = [[i, *new] for i, (new, old) in enumerate(zip(now, before)) if new != old]
+            frames.append({"changes": changes, "lit": lit})
+        svg, slots = self._layout
         data = {
-            "svg": _inline_svg(layout.svg),
-            "slots": layout.slots,
-            "looks": list(_LOOKS),
-            "start": [list(pair) for pair in states[0]],
+            "svg": _inline_svg(svg),
+            "slots": slots,
+            "looks": [f"ag-{look}" for look in _LOOKS],
+            "start": states[0],
             "frames": frames,
-            "captions": list(self.captions),
+            "captions": self.captions,
         }
-        last_svg = layout.frame_svg(states[last], self._lit[last])
-        return _assemble(len(self), last_svg, self.captions, data)
+        return _assemble(len(self), self._frames[-1].svg(), self.captions, data)
 
     def save_svgs(self, directory: str | os.PathLike[str], prefix: str = "step") -> list[Path]:
         """Write one SVG per step, ``step_001.svg`` onward, into ``directory``; return them."""
@@ -529,14 +415,8 @@ class StepThrough(HtmlPlayer, Sequence[Frame]):
             for number, frame in enumerate(self._frames, start=1)
         ]
 
-    # -- notebooks ---------------------------------------------------------------------------
-
     def widget(self) -> Any:
-        """An ipywidgets slider (with a play button) over the frames; needs ipywidgets.
-
-        Needs a running kernel; a saved notebook shows the HTML player (display the
-        StepThrough itself) but not the widget.
-        """
+        """An ipywidgets slider (with a play button) over the frames; needs a kernel."""
         try:
             import ipywidgets
         except ImportError as error:
@@ -548,33 +428,20 @@ class StepThrough(HtmlPlayer, Sequence[Frame]):
         slider = ipywidgets.IntSlider(value=1, min=1, max=len(self), description="step")
         play = ipywidgets.Play(value=1, min=1, max=len(self), interval=1200)
         ipywidgets.jslink((play, "value"), (slider, "value"))
-        view = ipywidgets.HTML(value=self._frame_html(0))
+
+        def frame_html(number: int) -> str:
+            # Scaled to the output's width, as the HTML player is.
+            svg = _inline_svg(self._frames[number - 1].svg())
+            svg = svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+            return f"<p>{html.escape(self.captions[number - 1])}</p>{svg}"
+
+        view = ipywidgets.HTML(value=frame_html(1))
 
         def show(change: dict[str, Any]) -> None:
-            view.value = self._frame_html(change["new"] - 1)
+            view.value = frame_html(change["new"])
 
         slider.observe(show, names="value")
         return ipywidgets.VBox([ipywidgets.HBox([play, slider]), view])
-
-    def _frame_html(self, index: int) -> str:
-        caption = html.escape(self.captions[index])
-        # Scaled to the output's width, as the HTML player is.
-        svg = _inline_svg(self._frames[index].svg()).replace(
-            "<svg ", '<svg style="max-width: 100%; height: auto" ', 1
-        )
-        return f"<p>{caption}</p>{svg}"
-
-
-def _widest(rows_per_frame: Iterable[list[Row]]) -> list[Row]:
-    """Row by row, the longest text any frame shows there (so the layout fits them all)."""
-    widest: list[Row] = []
-    for rows in rows_per_frame:
-        for index, row in enumerate(rows):
-            if index == len(widest):
-                widest.append(row)
-            elif len(row[0]) > len(widest[index][0]):
-                widest[index] = (row[0], widest[index][1] if widest[index][1] == "name" else row[1])
-    return widest
 
 
 def step_through(
@@ -586,17 +453,14 @@ def step_through(
 ) -> StepThrough:
     """Backward from ``root`` one node at a time, drawn after each step; ``.grad`` untouched.
 
-    Returns a :class:`StepThrough`: one frame per node of the graph, in reverse
-    topological order (root first), each with the current node highlighted, the gradients
-    computed so far filled in and the rest marked "grad: not yet computed". The frames
-    show this one pass, ∂root/∂node, worked out on the side as
-    :func:`~autograd_core.graph.backward_steps` does it: no ``.grad`` changes, so calling
-    it after ``root.backward()`` (or twice) shows the same frames, and the last frame shows
-    what ``root.backward()`` leaves on zeroed gradients. Graphviz lays the graph out once;
-    every frame uses that layout.
+    One frame per node, in reverse topological order (root first): ∂root/∂node worked out
+    on the side as :func:`~autograd_core.graph.backward_steps` does, so calling it after
+    ``root.backward()`` (or twice) shows the same frames, and the last frame shows what
+    ``root.backward()`` leaves on zeroed gradients. Graphviz lays the graph out once, with
+    every text at the widest it gets; frames change only texts and the highlight.
 
-    ``edge_labels`` (on by default) labels edges with local derivatives and chain-rule
-    products; ``draw_options`` go to :func:`~autograd_core.draw.draw_graph` (``rankdir``,
+    ``edge_labels`` labels edges with local derivatives and chain-rule products;
+    ``draw_options`` go to :func:`~autograd_core.draw.draw_graph` (``rankdir``,
     ``show_grad``, ``parameters``, ``legend``, ``digits``, ``max_nodes``, ``timeout``).
     Graphs above ``max_frames`` nodes raise :class:`PlayerTooLarge` (a RenderError and a
     ValueError) before anything runs; ``max_frames=None`` goes ahead.
@@ -621,21 +485,17 @@ def step_through(
     plan = plan_graph(root, **options, caller="step_through")
     if isinstance(plan, Drawing):
         raise RenderError(plan.refusal)
-    order = plan.order
+    order, digits = plan.order, plan.digits
     index = {node: position for position, node in enumerate(order)}
     # Rows that never change: a Value's label and data (a constant's one row).
     fixed = {
         name: 1 if plan.roles[name] == "constant" else 1 + bool(node.label)
         for name, node in zip(plan.roles, order)
     }
-
     grads: dict[Value, float] = {}  # ∂root/∂node for the nodes passed so far
     received: dict[Value, float] = {root: 1.0}  # partial sums of the nodes still to come
-    drawings: list[Drawing] = []
-    captions: list[str] = []
-    states: list[dict[str, tuple[str, int]]] = []
-    lit: list[list[str]] = []
-    rows_seen: dict[str, list[list[Row]]] = {}
+    widest: dict[str, list[Row]] = {}  # row by row, the longest text any frame shows there
+    drawings, captions, states, lit = [], [], [], []
     for step, node in enumerate(reversed(order)):
         # Every consumer of a node is newer, so its sum is complete when its turn comes.
         upstream = grads[node] = received.pop(node)
@@ -644,31 +504,31 @@ def step_through(
             received[child] = received.get(child, 0.0) + share
         picture = plan.picture(grads, received, {node})
         drawings.append(plan.drawing(picture))
-        state: dict[str, tuple[str, int]] = {}
+        state = {}
         for name, rows in picture.rows.items():
-            rows_seen.setdefault(name, []).append(rows)
+            seen = widest.setdefault(name, [])
             for row, (text, look) in enumerate(rows):
                 if row >= fixed.get(name, 0):
-                    state[f"{name}-r{row}"] = (text, _LOOK_INDEX[look])
+                    state[f"{name}-r{row}"] = (text, _LOOKS.index(look))
+                if row == len(seen):
+                    seen.append((text, look))
+                elif len(text) > len(seen[row][0]):
+                    seen[row] = (text, "name" if seen[row][1] == "name" else look)
         states.append(state)
-        position = index[node]
-        elements = [f"v{position}"]
-        if node.inputs:
-            elements += [f"op{position}", f"o{position}"]
-            for slot in range(len(node.inputs)):
-                elements += [f"e{position}_{slot}", f"e{position}_{slot}a"]
-        lit.append(elements)
+        at = index[node]
+        operation = [f"op{at}", f"o{at}"] if node.inputs else []
+        edges = [f"e{at}_{i}{tip}" for i in range(len(node.inputs)) for tip in ("", "a")]
+        lit.append([f"v{at}", *operation, *edges])
+        name = f"'{node.label}'" if node.label else f"the {operation_text(node.op) or 'leaf'} node"
         caption = (
-            f"Step {step + 1} of {len(order)}: {_describe(node, plan.digits)} "
-            f"has its gradient, {format_number(upstream, plan.digits)}"
+            f"Step {step + 1} of {len(order)}: {name} (data {format_number(node.data, digits)}) "
+            f"has its gradient, {format_number(upstream, digits)}"
         )
         if shares:
-            caption += f", and passes it back through its operation to {len(shares)}"
-            caption += " input" if len(shares) == 1 else " inputs"
+            inputs = "input" if len(shares) == 1 else "inputs"
+            caption += f", and passes it back through its operation to {len(shares)} {inputs}"
         captions.append(caption + ".")
 
-    # The one layout: every row at the widest text it shows in any frame.
-    widest = {name: _widest(frames) for name, frames in rows_seen.items()}
     layout_drawing = plan.drawing(Picture(widest))
     row_counts = {name: (fixed.get(name, 0), len(rows)) for name, rows in widest.items()}
     return StepThrough(drawings, captions, states, lit, layout_drawing, row_counts)
