@@ -22,9 +22,9 @@ def numerical_gradient(
     for i in range(len(point)):
         shifted = list(point)
         shifted[i] = point[i] + eps
-        above = _evaluate(f, shifted).data
+        above = _call(f, [Value(x) for x in shifted]).data
         shifted[i] = point[i] - eps
-        below = _evaluate(f, shifted).data
+        below = _call(f, [Value(x) for x in shifted]).data
         gradient.append((above - below) / (2.0 * eps))
     return gradient
 
@@ -93,10 +93,6 @@ def _check_tolerance(name: str, value: object, positive: bool) -> None:
     if not (math.isfinite(number) and (number > 0 if positive else number >= 0)):
         wanted = "positive" if positive else "non-negative"
         raise ValueError(f"{name} must be a {wanted} finite real number, got {value!r:.60}")
-
-
-def _evaluate(f: Callable[..., Value], point: list[float]) -> Value:
-    return _call(f, [Value(x) for x in point])
 
 
 def _call(f: Callable[..., Value], inputs: list[Value]) -> Value:

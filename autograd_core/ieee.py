@@ -1,19 +1,14 @@
-"""Plain float math with IEEE 754 results instead of Python exceptions.
+"""Float math with IEEE 754 results (inf, nan), as NumPy and PyTorch give, where Python raises.
 
-Python's ``float`` and ``math`` raise ``ZeroDivisionError``, ``OverflowError`` and
-``ValueError`` where IEEE 754 (and NumPy, and PyTorch) return ``inf`` or ``nan``. A
-student's loss that overflows should show up as ``inf`` in the graph, not as a traceback
-from deep inside the engine, so every operation in :mod:`autograd_core.value` goes through
-these helpers. Each takes the fast path first and only pays for the special cases when
-Python would have raised.
+A loss that overflows then shows as ``inf`` in the graph, not as a traceback from inside
+the engine. Each helper tries the fast path first.
 """
 
 from __future__ import annotations
 
 import math
 
-INF = math.inf
-NAN = math.nan
+INF, NAN = math.inf, math.nan
 
 
 def divide(a: float, b: float) -> float:
