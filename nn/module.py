@@ -35,8 +35,8 @@ class Module:
         return [value for _, value in self.named_parameters()]
 
     def weight_parameters(self) -> list[Value]:
-        """The weights only, biases left out (what an L2 regulariser penalises)."""
-        return []
+        """The weights (named ``W…``) only, biases left out: what an L2 regulariser penalises."""
+        return [value for name, value in self.named_parameters() if name.startswith("W")]
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0, before the next backward pass."""
@@ -91,9 +91,6 @@ class Neuron(Module):
         names = [weight_name(*self._place, j) for j in range(1, self.nin + 1)]
         return [*zip(names, self.weights), (bias_name(*self._place), self.bias)]
 
-    def weight_parameters(self) -> list[Value]:
-        return list(self.weights)
-
     def __repr__(self) -> str:
         inputs = "1 input" if self.nin == 1 else f"{self.nin} inputs"
         return f"Neuron({inputs}, {self.activation})"
@@ -145,9 +142,6 @@ class Layer(Module):
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [named for neuron in self.neurons for named in neuron.named_parameters()]
-
-    def weight_parameters(self) -> list[Value]:
-        return [w for neuron in self.neurons for w in neuron.weights]
 
     def weight_array(self) -> np.ndarray:
         """W as a float array of shape (nout, nin)."""
@@ -261,9 +255,6 @@ class MLP(Module):
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [named for layer in self.layers for named in layer.named_parameters()]
-
-    def weight_parameters(self) -> list[Value]:
-        return [w for layer in self.layers for w in layer.weight_parameters()]
 
     def weight_arrays(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """(Ws, bs): each layer's W(k) of shape (n_out, n_in) and b(k) of shape (n_out,)."""

@@ -1,30 +1,27 @@
 """Optimisers: update parameter Values from their ``.grad``, with PyTorch's rules.
 
-Each holds a list of Values and keeps its own state (momentum buffers, moment estimates)
-per parameter, in the order given. ``step()`` changes each ``.data`` in place;
-``zero_grad()`` sets each ``.grad`` to 0 before the next backward pass.
-
-Hyper-parameters are checked when the optimiser is made, and ``step()`` is all or nothing:
-it computes every parameter's update and new state first and applies them only when all
-are computed, so an error (a ``.grad`` that is not a number) leaves every parameter and
-every buffer as it was.
+Each keeps its own state per parameter (a momentum buffer, moment estimates). ``step()`` is
+all or nothing: it computes every update first and applies them only when all are computed,
+so an error (a ``.grad`` that is not a number) leaves every parameter and its state as they were.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from autograd_core import Value
-from nn.checks import check_real, is_ordered_sequence
+from nn.checks import check_real, is_ordered_sequence, is_real
 
 
 class Optimizer:
     """What every optimiser shares: the checked parameter list and ``zero_grad()``.
 
-    Subclasses add ``step()``.
+    A subclass gives a parameter's initial state and ``_update(θ, g, state) -> (θ, state)``,
+    and its ``step()`` calls ``_step()``.
     """
+
+    _initial_state: object = None
 
     def __init__(self, params: Iterable[Value]) -> None:
         if isinstance(params, Value):
@@ -41,39 +38,37 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
-            if p.inputs:
-                # Its data is recomputed from its inputs; changing it in place would make
-                # the graph disagree with itself (PyTorch refuses a non-leaf tensor too).
+            if p.inputs:  # its data is recomputed from its inputs (PyTorch refuses it too)
                 raise ValueError(
                     f"params[{i}] is the result of {p.op!r}, not a leaf: optimisers update "
                     "leaf Values only, such as model.parameters()"
                 )
-            if p in seen:
-                # It would be updated twice per step.
+            if p in seen:  # it would be updated twice per step
                 raise ValueError(f"params[{i}] ({p.label or p!r}) appears more than once")
             seen.add(p)
+        self._state = [self._initial_state] * len(self.params)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0."""
         for p in self.params:
             p.grad = 0.0
 
-    def _gradients(self) -> list[float]:
-        """Every parameter's ``.grad`` as a float, or TypeError naming the first that is not."""
-        grads = []
+    def _step(self) -> None:
         for i, p in enumerate(self.params):
-            g = p.grad
-            if isinstance(g, bool) or not isinstance(g, numbers.Real):
+            if not is_real(p.grad):
                 raise TypeError(
-                    f"params[{i}] ({p.label or 'unlabelled'}) has .grad {g!r}: a gradient must "
-                    "be a real number; nothing was updated"
+                    f"params[{i}] ({p.label or 'unlabelled'}) has .grad {p.grad!r}: a gradient "
+                    "must be a real number; nothing was updated"
                 )
-            grads.append(float(g))
-        return grads
-
-    def _apply(self, new_data: Sequence[float]) -> None:
-        for p, data in zip(self.params, new_data):
+        updates = [
+            self._update(p.data, float(p.grad), state) for p, state in zip(self.params, self._state)
+        ]
+        for p, (data, _) in zip(self.params, updates):
             p.data = data
+        self._state = [state for _, state in updates]
+
+    def _update(self, theta: float, g: float, state: object) -> tuple[float, object]:
+        raise NotImplementedError
 
 
 class SGD(Optimizer):
@@ -87,7 +82,6 @@ class SGD(Optimizer):
 
     With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches every
     parameter given, biases included (see :mod:`nn.regularization` for a weights-only Ω).
-    γ ≥ 0, μ in [0, 1) and λ ≥ 0, each finite.
     """
 
     def __init__(
@@ -97,21 +91,17 @@ class SGD(Optimizer):
         self.lr = check_real(lr, "lr", meaning="the learning rate")
         self.momentum = check_real(momentum, "momentum", below=1.0)
         self.weight_decay = check_real(weight_decay, "weight_decay")
-        self._buffers: list[float | None] = [None] * len(self.params)
 
     def step(self) -> None:
         """One update of every parameter, all or nothing (see the module's docstring)."""
-        new_data, new_buffers = [], []
-        for p, g, buffer in zip(self.params, self._gradients(), self._buffers):
-            if self.weight_decay != 0.0:
-                g = g + self.weight_decay * p.data
-            if self.momentum != 0.0:
-                g = g if buffer is None else self.momentum * buffer + g
-                buffer = g
-            new_data.append(p.data - self.lr * g)
-            new_buffers.append(buffer)
-        self._apply(new_data)
-        self._buffers = new_buffers
+        self._step()
+
+    def _update(self, theta: float, g: float, buffer: float | None) -> tuple[float, float | None]:
+        if self.weight_decay != 0.0:
+            g = g + self.weight_decay * theta
+        if self.momentum != 0.0:
+            g = buffer = g if buffer is None else self.momentum * buffer + g
+        return theta - self.lr * g, buffer
 
     def __repr__(self) -> str:
         return (
@@ -131,8 +121,9 @@ class Adam(Optimizer):
         θ ← θ − γ m̂ / (√v̂ + ε)
 
     The first step moves every parameter with g ≠ 0 by almost exactly γ, whatever |g| is.
-    γ ≥ 0, β₁ and β₂ in [0, 1), ε > 0 and λ ≥ 0, each finite.
     """
+
+    _initial_state = (0.0, 0.0)  # (m, v)
 
     def __init__(
         self,
@@ -153,31 +144,24 @@ class Adam(Optimizer):
         self.eps = check_real(eps, "eps", above_minimum=True)
         self.weight_decay = check_real(weight_decay, "weight_decay")
         self.steps = 0
-        self._first_moments = [0.0] * len(self.params)
-        self._second_moments = [0.0] * len(self.params)
 
     def step(self) -> None:
         """One update of every parameter, all or nothing (see the module's docstring)."""
-        t = self.steps + 1
+        self._step()
+        self.steps += 1
+
+    def _update(
+        self, theta: float, g: float, moments: tuple[float, float]
+    ) -> tuple[float, tuple[float, float]]:
         beta1, beta2 = self.betas
-        first_correction = 1.0 - beta1**t
-        second_correction = 1.0 - beta2**t
-        new_data, first_moments, second_moments = [], [], []
-        for p, g, m, v in zip(
-            self.params, self._gradients(), self._first_moments, self._second_moments
-        ):
-            if self.weight_decay != 0.0:
-                g = g + self.weight_decay * p.data
-            m = beta1 * m + (1.0 - beta1) * g
-            v = beta2 * v + (1.0 - beta2) * g * g
-            m_hat = m / first_correction
-            v_hat = v / second_correction
-            new_data.append(p.data - self.lr * m_hat / (math.sqrt(v_hat) + self.eps))
-            first_moments.append(m)
-            second_moments.append(v)
-        self._apply(new_data)
-        self._first_moments, self._second_moments = first_moments, second_moments
-        self.steps = t
+        t = self.steps + 1
+        if self.weight_decay != 0.0:
+            g = g + self.weight_decay * theta
+        m = beta1 * moments[0] + (1.0 - beta1) * g
+        v = beta2 * moments[1] + (1.0 - beta2) * g * g
+        m_hat = m / (1.0 - beta1**t)
+        v_hat = v / (1.0 - beta2**t)
+        return theta - self.lr * m_hat / (math.sqrt(v_hat) + self.eps), (m, v)
 
     def __repr__(self) -> str:
         return (
