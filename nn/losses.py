@@ -6,6 +6,7 @@ MLP returns); targets ``t`` are one number or an ordered sequence of numbers, on
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Sequence
 
@@ -51,8 +52,7 @@ def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
             terms.append(ti * pi.log())
         if ti != 1.0:
             terms.append((1.0 - ti) * (1.0 - pi).log())
-    # 0 − Σ rather than −Σ: when every term is an exact 0 (p = t = 1, say), IEEE 754
-    # negation gives −0.0, which prints as a negative loss; 0 − (+0) is +0.
+    # 0 − Σ, not −Σ: when every term is +0 (p = t = 1), −Σ would be a negative-looking −0.0.
     return 0.0 - value_sum(terms)
 
 
@@ -63,7 +63,8 @@ def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
     _check_unit_interval(targets)
     terms = []
     for zi, ti in zip(logits, targets):
-        softplus = _softplus(zi)
+        # softplus(z) = log(1 + eᶻ), as z + log(1 + e⁻ᶻ) for z > 0 so that it cannot overflow
+        softplus = zi + (1.0 + (-zi).exp()).log() if zi.data > 0.0 else (1.0 + zi.exp()).log()
         terms.append(softplus - ti * zi if ti != 0.0 else softplus)
     return value_sum(terms)
 
@@ -88,21 +89,11 @@ def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
     return value_sum([s.exp() for s in shifted]).log() - shifted[index]
 
 
-def _softplus(z: Value) -> Value:
-    """log(1 + eᶻ), as z + log(1 + e⁻ᶻ) for z > 0 so that it cannot overflow; d/dz = σ(z)."""
-    if z.data > 0.0:
-        return z + (1.0 + (-z).exp()).log()
-    return (1.0 + z.exp()).log()
-
-
 def value_sum(terms: Sequence[Value]) -> Value:
     """t₁ + t₂ + … in order, without the leading ``0 +`` node that built-in ``sum()`` draws."""
     if not terms:
         raise ValueError("value_sum needs at least one Value, got an empty sequence")
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+    return functools.reduce(operator.add, terms)
 
 
 def _as_value_list(y: Outputs, argument: str) -> list[Value]:

@@ -1,8 +1,7 @@
 """Optimisers: update parameter Values from their ``.grad``, with PyTorch's rules.
 
-Each keeps its own state per parameter (a momentum buffer, moment estimates). ``step()`` is
-all or nothing: it computes every update first and applies them only when all are computed,
-so an error (a ``.grad`` that is not a number) leaves every parameter and its state as they were.
+``step()`` is all or nothing: a ``.grad`` that is not a number leaves every parameter and
+every optimiser state (momentum buffer, moment estimates) as it was.
 """
 
 from __future__ import annotations
@@ -15,11 +14,8 @@ from nn.checks import check_real, is_ordered_sequence, is_real
 
 
 class Optimizer:
-    """What every optimiser shares: the checked parameter list and ``zero_grad()``.
-
-    A subclass gives a parameter's initial state and ``_update(θ, g, state) -> (θ, state)``,
-    and its ``step()`` calls ``_step()``.
-    """
+    """The checked parameter list and ``zero_grad()``; a subclass's ``step()`` calls ``_step()``
+    with its ``_update(θ, g, state) -> (θ, state)`` and each parameter's ``_initial_state``."""
 
     _initial_state: object = None
 
@@ -67,9 +63,6 @@ class Optimizer:
             p.data = data
         self._state = [state for _, state in updates]
 
-    def _update(self, theta: float, g: float, state: object) -> tuple[float, object]:
-        raise NotImplementedError
-
 
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum and weight decay.
@@ -80,8 +73,7 @@ class SGD(Optimizer):
         b ← g at t = 1, else μb + g     (momentum μ ≠ 0); then g ← b
         θ ← θ − γg                      (learning rate γ)
 
-    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches every
-    parameter given, biases included (see :mod:`nn.regularization` for a weights-only Ω).
+    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches biases too.
     """
 
     def __init__(
@@ -93,7 +85,7 @@ class SGD(Optimizer):
         self.weight_decay = check_real(weight_decay, "weight_decay")
 
     def step(self) -> None:
-        """One update of every parameter, all or nothing (see the module's docstring)."""
+        """One update of every parameter, all or nothing."""
         self._step()
 
     def _update(self, theta: float, g: float, buffer: float | None) -> tuple[float, float | None]:
@@ -119,8 +111,6 @@ class Adam(Optimizer):
         m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
         m̂ = m / (1 − β₁ᵗ),     v̂ = v / (1 − β₂ᵗ)
         θ ← θ − γ m̂ / (√v̂ + ε)
-
-    The first step moves every parameter with g ≠ 0 by almost exactly γ, whatever |g| is.
     """
 
     _initial_state = (0.0, 0.0)  # (m, v)
@@ -137,16 +127,13 @@ class Adam(Optimizer):
         self.lr = check_real(lr, "lr", meaning="the learning rate")
         if not is_ordered_sequence(betas) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (β₁, β₂), got {betas!r}")
-        self.betas = (
-            check_real(betas[0], "betas[0]", below=1.0),
-            check_real(betas[1], "betas[1]", below=1.0),
-        )
+        self.betas = tuple(check_real(b, f"betas[{i}]", below=1.0) for i, b in enumerate(betas))
         self.eps = check_real(eps, "eps", above_minimum=True)
         self.weight_decay = check_real(weight_decay, "weight_decay")
         self.steps = 0
 
     def step(self) -> None:
-        """One update of every parameter, all or nothing (see the module's docstring)."""
+        """One update of every parameter, all or nothing."""
         self._step()
         self.steps += 1
 

@@ -80,9 +80,9 @@ def train(
     history = []
     for epoch in range(1, epochs + 1):
         order = range(n) if batch_size >= n else rng.permutation(n).tolist()
-        batches = [order[start : start + batch_size] for start in range(0, n, batch_size)]
         epoch_total = 0.0
-        for batch in batches:
+        for start in range(0, n, batch_size):
+            batch = order[start : start + batch_size]
             objective = value_sum([loss(model(rows[i]), targets[i]) for i in batch])
             objective = objective * (1.0 / len(batch))
             if l2:
@@ -92,13 +92,11 @@ def train(
             objective.backward()
             optimizer.step()
             epoch_total += objective.data * len(batch)
-        epoch_loss = epoch_total / n
-        history.append(epoch_loss)
-        report = EpochReport(epoch, epochs, epoch_loss)
+        history.append(epoch_total / n)
         if callback is not None:
-            callback(report)
+            callback(EpochReport(epoch, epochs, history[-1]))
         if log_every and (epoch % log_every == 0 or epoch == epochs):
-            print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {epoch_loss:.6f}")
+            print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history[-1]:.6f}")
     return history
 
 
