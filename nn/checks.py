@@ -1,9 +1,5 @@
-"""Argument checks for nn's public entry points, in one place.
-
-Each check returns the argument in the form the library uses or raises an error naming the
-argument, what it received and what is accepted. Only public entry points call them; what
-they pass inward is trusted, so a model is not checked again layer by layer.
-"""
+"""Argument checks for nn's public entry points only: each returns the argument in the form
+the library uses, or raises an error naming it, what it received and what is accepted."""
 
 from __future__ import annotations
 

@@ -40,10 +40,6 @@ def initial_parameters(
         rows = rng.uniform(-1.0, 1.0, size=(n_out, n_in + 1))  # each row: weights, then bias
         return rows[:, :n_in], rows[:, n_in]
     if scheme == "he":
-        weights = rng.normal(0.0, math.sqrt(2.0 / n_in), size=(n_out, n_in))
-    elif scheme == "xavier":
-        limit = math.sqrt(6.0 / (n_in + n_out))
-        weights = rng.uniform(-limit, limit, size=(n_out, n_in))
-    else:
-        weights = rng.uniform(-1.0, 1.0, size=(n_out, n_in))
-    return weights, np.zeros(n_out)
+        return rng.normal(0.0, math.sqrt(2.0 / n_in), size=(n_out, n_in)), np.zeros(n_out)
+    limit = math.sqrt(6.0 / (n_in + n_out)) if scheme == "xavier" else 1.0
+    return rng.uniform(-limit, limit, size=(n_out, n_in)), np.zeros(n_out)

@@ -1,9 +1,8 @@
-"""Neurons, layers and multi-layer perceptrons built from engine Values.
+"""Neurons, layers and MLPs of engine Values: lecture 001's α(k) = b(k) + W(k) h(k−1),
+h(k) = f(α(k)), each neuron one ``affine`` node α and one node f(α) (none when linear).
 
-Lecture 001's α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)): a neuron is one ``affine`` node α
-then one node f(α) (none when linear). Parameters and forward nodes carry the lectures'
-1-based names (:mod:`nn.names`): ``W1[2,1]``, ``b1[2]``, ``α1[2]``, ``h1[2]``, ``x1``.
-Arguments are checked once, by the public constructor or call the user made.
+Parameters and nodes carry the lectures' names (:mod:`nn.names`). Arguments are checked
+once, by the public constructor or call the user made.
 """
 
 from __future__ import annotations
@@ -45,11 +44,9 @@ class Module:
 
 
 class Neuron(Module):
-    """One unit: h = f(b + Σⱼ wⱼxⱼ) for an activation f named by ``activation``.
+    """One unit: h = f(b + Σⱼ wⱼxⱼ); ``weights`` (in input order), ``bias``, ``activation``.
 
-    ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is neuron 1 of layer 1.
-    Attributes: ``weights`` (nin Values, in input order), ``bias``, ``activation``.
-    """
+    ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is neuron 1 of layer 1."""
 
     def __init__(
         self, nin: int, activation: str = "relu", *, init: str = DEFAULT_INIT, seed: Seed = None
@@ -97,11 +94,8 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs: h = f(b + W x), W of shape (nout, nin).
-
-    ``init`` and ``seed`` as for :class:`MLP`. Calling it returns a list of nout Values, or
-    one Value when nout is 1. Standing alone it is layer 1. Its neurons are in ``neurons``.
-    """
+    """``nout`` ``neurons`` reading the same ``nin`` inputs: h = f(b + W x), W of shape
+    (nout, nin). ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is layer 1."""
 
     def __init__(
         self,
@@ -133,7 +127,8 @@ class Layer(Module):
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
         """h = f(b + W x) for ``x`` a sequence of nin numbers or Values."""
-        return _unwrap(self._forward(_as_inputs(x, self.nin, "Layer")))
+        h = self._forward(_as_inputs(x, self.nin, "Layer"))
+        return h[0] if len(h) == 1 else h
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
         # Always a list, so that a one-neuron layer feeds the next layer (micrograd's
@@ -164,12 +159,9 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: layers of sizes ``nouts`` on top of ``nin`` inputs.
 
-    Every layer but the last applies ``activation``, the last ``output_activation``: one of
-    ``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"linear"``. Weights are drawn layer by layer
-    from ``numpy.random.default_rng(seed)`` by ``init`` (:mod:`nn.init`): ``"he"``,
-    ``"xavier"``, ``"uniform"`` or ``"micrograd"``. The same seed gives the same
-    parameters. More than :data:`nn.checks.MAX_PARAMETERS` parameters are refused.
-    ``model(x)`` returns a Value when the last layer has one neuron, else a list of Values.
+    Every layer but the last applies ``activation``, the last ``output_activation`` (each of
+    :data:`nn.ACTIVATIONS`). Weights are drawn from ``numpy.random.default_rng(seed)`` by
+    ``init`` (:mod:`nn.init`). ``model(x)`` is a Value when the last layer has one neuron.
 
     >>> model = MLP(2, [16, 16, 1], seed=0)
     >>> model
@@ -214,13 +206,8 @@ class MLP(Module):
         activation: str = "relu",
         output_activation: str = "linear",
     ) -> MLP:
-        """An MLP holding the given numbers: ``weights[k]`` is W(k+1), ``biases[k]`` is b(k+1).
-
-        ``weights[k]`` has the lectures' shape ``(n_out, n_in)`` (it maps h(k) to α(k+1)),
-        ``biases[k]`` shape ``(n_out,)``; anything array-like works. A missing layer, a wrong
-        number of dimensions, shapes that do not chain, or a value that is not a finite real
-        number raises ValueError naming the layer, numbered from 1.
-        """
+        """An MLP holding ``weights[k]`` = W(k+1), shape ``(n_out, n_in)`` (it maps h(k) to
+        α(k+1)), and ``biases[k]`` = b(k+1), shape ``(n_out,)``; anything array-like works."""
         _check_activations(activation, output_activation)
         arrays = _check_arrays(weights, biases)
         sizes = [arrays[0][0].shape[1], *(w.shape[0] for w, _ in arrays)]
@@ -251,7 +238,7 @@ class MLP(Module):
         h = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
             h = layer._forward(h)
-        return _unwrap(h)
+        return h[0] if len(h) == 1 else h
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [named for layer in self.layers for named in layer.named_parameters()]
@@ -300,10 +287,7 @@ def _check_activations(activation: object, output_activation: object = "linear")
 
 
 def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
-    """``x`` as a list of nin Values; plain numbers become leaves labelled x1, x2, …
-
-    Converting once here gives each input one node that all first-layer neurons share.
-    """
+    """``x`` as nin Values, numbers as leaves x1, x2, … that all first-layer neurons share."""
     check_sequence(x, f"{who} input", f"{nin} numbers or Values")
     if len(x) != nin:
         raise ValueError(f"{who} expected {nin} inputs, got {len(x)}")
@@ -320,10 +304,6 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
                     f"{type(xi).__name__}: {xi!r:.60}"
                 ) from None
     return inputs
-
-
-def _unwrap(outputs: list[Value]) -> Value | list[Value]:
-    return outputs[0] if len(outputs) == 1 else outputs
 
 
 def _check_arrays(
