@@ -18,6 +18,7 @@ class Optimizer:
     with its ``_update(θ, g, state) -> (θ, state)`` and each parameter's ``_initial_state``."""
 
     _initial_state: object = None
+    _settings: tuple[str, ...] = ()  # the hyper-parameters its repr shows
 
     def __init__(self, params: Iterable[Value]) -> None:
         if isinstance(params, Value):
@@ -43,6 +44,10 @@ class Optimizer:
                 raise ValueError(f"params[{i}] ({p.label or p!r}) appears more than once")
             seen.add(p)
         self._state = [self._initial_state] * len(self.params)
+
+    def __repr__(self) -> str:
+        settings = "".join(f", {name}={getattr(self, name)}" for name in self._settings)
+        return f"{type(self).__name__}({len(self.params)} parameters{settings})"
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0."""
@@ -76,6 +81,8 @@ class SGD(Optimizer):
     With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches biases too.
     """
 
+    _settings = ("lr", "momentum", "weight_decay")
+
     def __init__(
         self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
     ) -> None:
@@ -95,12 +102,6 @@ class SGD(Optimizer):
             g = buffer = g if buffer is None else self.momentum * buffer + g
         return theta - self.lr * g, buffer
 
-    def __repr__(self) -> str:
-        return (
-            f"SGD({len(self.params)} parameters, lr={self.lr}, momentum={self.momentum}, "
-            f"weight_decay={self.weight_decay})"
-        )
-
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias correction, as PyTorch implements it.
@@ -114,6 +115,7 @@ class Adam(Optimizer):
     """
 
     _initial_state = (0.0, 0.0)  # (m, v)
+    _settings = ("lr", "betas", "eps", "weight_decay")
 
     def __init__(
         self,
@@ -149,9 +151,3 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - beta1**t)
         v_hat = v / (1.0 - beta2**t)
         return theta - self.lr * m_hat / (math.sqrt(v_hat) + self.eps), (m, v)
-
-    def __repr__(self) -> str:
-        return (
-            f"Adam({len(self.params)} parameters, lr={self.lr}, betas={self.betas}, "
-            f"eps={self.eps}, weight_decay={self.weight_decay})"
-        )
