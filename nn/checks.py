@@ -22,9 +22,14 @@ def check_choice(value: object, choices: Sequence[str], argument: str) -> str:
     return value
 
 
+def is_int(n: object) -> bool:
+    """True for an int or a NumPy integer, but not for a bool."""
+    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
+
+
 def check_int(n: object, argument: str, minimum: int) -> int:
     """``n`` as an int when it is a whole number ≥ ``minimum`` (not a bool), else ValueError."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
+    if not is_int(n) or n < minimum:
         kind = "a positive int" if minimum == 1 else f"an int ≥ {minimum}"
         raise ValueError(f"{argument} must be {kind}, got {n!r}")
     return int(n)
@@ -43,19 +48,14 @@ def check_real(
     below: float | None = None,
     meaning: str = "",
 ) -> float:
-    """``x`` as a float when it is finite and in [0, below), or (0, below) with
-    ``above_minimum`` (no upper end when ``below`` is None), else ValueError."""
-    if below is None:
-        accepted = f"a finite number {'>' if above_minimum else '≥'} 0"
-    else:
-        accepted = f"a number in {'(' if above_minimum else '['}0, {below:g})"
-    if (
-        not is_real(x)
-        or not math.isfinite(x)
-        or x < 0
-        or (above_minimum and x == 0)
-        or (below is not None and x >= below)
-    ):
+    """``x`` as a float when it is a finite number in [0, below), (0, below) with
+    ``above_minimum``; no upper end when ``below`` is None. Else ValueError."""
+    upper = math.inf if below is None else below
+    if not is_real(x) or not 0 <= x < upper or (above_minimum and x == 0):
+        if below is None:
+            accepted = f"a finite number {'>' if above_minimum else '≥'} 0"
+        else:
+            accepted = f"a number in {'(' if above_minimum else '['}0, {below:g})"
         what = f" ({meaning})" if meaning else ""
         raise ValueError(f"{argument}{what} must be {accepted}, got {x!r}")
     return float(x)

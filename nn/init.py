@@ -10,9 +10,10 @@ W ~ U(−1, 1); these three start b at 0.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
+
+from nn.checks import is_int
 
 INIT_SCHEMES = ("he", "xavier", "uniform", "micrograd")
 DEFAULT_INIT = "he"
@@ -25,7 +26,7 @@ def generator(seed: Seed) -> np.random.Generator:
     (fresh randomness)."""
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+    if not is_int(seed) or seed < 0:
         raise ValueError(
             f"seed must be a non-negative int, a numpy.random.Generator or None, got {seed!r}"
         )

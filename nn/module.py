@@ -293,16 +293,13 @@ def _as_inputs(x: Inputs, nin: int, who: str) -> list[Value]:
         raise ValueError(f"{who} expected {nin} inputs, got {len(x)}")
     inputs = []
     for i, xi in enumerate(x, start=1):
-        if isinstance(xi, Value):
-            inputs.append(xi)
-        else:
-            try:
-                inputs.append(Value(xi, label=input_name(i)))
-            except TypeError:
-                raise TypeError(
-                    f"{who} input x{i} must be a real number or a Value, got "
-                    f"{type(xi).__name__}: {xi!r:.60}"
-                ) from None
+        try:
+            inputs.append(xi if isinstance(xi, Value) else Value(xi, label=input_name(i)))
+        except TypeError:
+            raise TypeError(
+                f"{who} input x{i} must be a real number or a Value, got "
+                f"{type(xi).__name__}: {xi!r:.60}"
+            ) from None
     return inputs
 
 

@@ -4,12 +4,11 @@ J(θ) = (1/|B|) Σ_(x,t)∈B l(f(x; θ), t) + λ Ω(θ), Ω from :func:`nn.regul
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from autograd_core import Value
-from nn.checks import check_int, check_real, check_rows, check_targets
+from nn.checks import check_int, check_real, check_rows, check_targets, is_int
 from nn.init import Seed, generator
 from nn.losses import value_sum
 from nn.module import Module
@@ -117,11 +116,7 @@ def accuracy(
     else:
         classes = range(len(outputs[0]))
         for i, label in enumerate(labels):
-            if (
-                isinstance(label, bool)
-                or not isinstance(label, numbers.Integral)
-                or label not in classes
-            ):
+            if not is_int(label) or label not in classes:
                 raise ValueError(
                     f"y[{i}] = {label!r}: with {len(classes)} outputs each label is a class "
                     f"index 0 … {len(classes) - 1}"
