@@ -44,8 +44,7 @@ class Module:
 
 
 class Neuron(Module):
-    """One unit: h = f(b + Σⱼ wⱼxⱼ); ``weights`` (in input order), ``bias``, ``activation``.
-
+    """One unit h = f(b + Σⱼ wⱼxⱼ): ``weights`` (in input order), ``bias``, ``activation``;
     ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is neuron 1 of layer 1."""
 
     def __init__(
