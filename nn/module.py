@@ -274,13 +274,13 @@ def _drawn_layer(
     """A standalone Neuron's or Layer's checked arguments, and its (W, b) drawn by ``init``."""
     nin = check_int(nin, "nin", 1)
     nout = check_int(nout, "nout", 1)
-    _check_activations(activation)
+    check_choice(activation, ACTIVATIONS, "activation")
     check_choice(init, INIT_SCHEMES, "init")
     check_parameter_count((nin, nout), f"{who} with {nin} inputs")
     return initial_parameters(init, nout, nin, generator(seed))
 
 
-def _check_activations(activation: object, output_activation: object = "linear") -> None:
+def _check_activations(activation: object, output_activation: object) -> None:
     check_choice(activation, ACTIVATIONS, "activation")
     check_choice(output_activation, ACTIVATIONS, "output_activation")
 
