@@ -1,10 +1,7 @@
-"""The activation functions a neuron may apply to its pre-activation α, in one table.
+"""The activations h = f(α) a neuron may apply, in one table.
 
-The lectures write h = f(α) (001) or h = g(a) (004). Each entry holds the function three
-ways, side by side: as the engine operation a neuron adds to the graph (one node, so the
-drawing shows exactly one; ``"linear"`` is the identity and adds none, lecture 001's output
-layer), and as NumPy functions f and f′ applied element-wise, which the lectures'
-hand-derived formulas use. ReLU's derivative at 0 is 0, as in the engine and PyTorch.
+Each entry holds f as one engine operation (``"linear"`` adds no node) and f, f′ as NumPy
+functions for the lectures' hand-derived formulas. ReLU's derivative at 0 is 0, as in PyTorch.
 """
 
 from __future__ import annotations

@@ -1,10 +1,5 @@
-"""Argument checks for nn's public entry points, in one place.
-
-Each check returns the argument in the form the library uses (a float, an int, a list) or
-raises an error naming the argument, what it received and what is accepted. Only public
-functions and constructors call them; what they pass inward is trusted, so a model is not
-checked again layer by layer and neuron by neuron.
-"""
+"""Argument checks for nn's public entry points only: each returns the argument in the form
+the library uses, or raises an error naming it, what it received and what is accepted."""
 
 from __future__ import annotations
 
@@ -27,52 +22,47 @@ def check_choice(value: object, choices: Sequence[str], argument: str) -> str:
     return value
 
 
+def is_int(n: object) -> bool:
+    """True for an int or a NumPy integer, but not for a bool."""
+    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
+
+
 def check_int(n: object, argument: str, minimum: int) -> int:
     """``n`` as an int when it is a whole number ≥ ``minimum`` (not a bool), else ValueError."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
+    if not is_int(n) or n < minimum:
         kind = "a positive int" if minimum == 1 else f"an int ≥ {minimum}"
         raise ValueError(f"{argument} must be {kind}, got {n!r}")
     return int(n)
+
+
+def is_real(x: object) -> bool:
+    """True for an int, a float or a NumPy real scalar, but not for a bool."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def check_real(
     x: object,
     argument: str,
     *,
-    minimum: float = 0.0,
     above_minimum: bool = False,
     below: float | None = None,
     meaning: str = "",
 ) -> float:
-    """``x`` as a float when it is a finite real number in the stated range, else ValueError.
-
-    The range is [minimum, below), or (minimum, below) with ``above_minimum``; no upper end
-    when ``below`` is None.
-    """
-    opening = "(" if above_minimum else "["
-    if below is None:
-        accepted = f"a finite number {'>' if above_minimum else '≥'} {minimum:g}"
-    else:
-        accepted = f"a number in {opening}{minimum:g}, {below:g})"
-    what = f" ({meaning})" if meaning else ""
-    if (
-        isinstance(x, bool)
-        or not isinstance(x, numbers.Real)
-        or not math.isfinite(x)
-        or x < minimum
-        or (above_minimum and x == minimum)
-        or (below is not None and x >= below)
-    ):
+    """``x`` as a float when it is a finite number in [0, below), (0, below) with
+    ``above_minimum``; no upper end when ``below`` is None. Else ValueError."""
+    upper = math.inf if below is None else below
+    if not is_real(x) or not 0 <= x < upper or (above_minimum and x == 0):
+        if below is None:
+            accepted = f"a finite number {'>' if above_minimum else '≥'} 0"
+        else:
+            accepted = f"a number in {'(' if above_minimum else '['}0, {below:g})"
+        what = f" ({meaning})" if meaning else ""
         raise ValueError(f"{argument}{what} must be {accepted}, got {x!r}")
     return float(x)
 
 
 def is_ordered_sequence(x: object) -> bool:
-    """True for a list, a tuple, a range or a 1-D array: things whose items have an order.
-
-    Sets and dicts have a length too, but no order to match against inputs or outputs
-    (a dict would give its keys), and a string is text, not numbers.
-    """
+    """True for a list, a tuple, a range or a 1-D array; not for a set, dict or string."""
     if isinstance(x, np.ndarray):
         return x.ndim == 1
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
@@ -93,12 +83,8 @@ def check_sequence(x: object, argument: str, items: str) -> Sequence:
 
 
 def check_rows(X: object, width: int | None, argument: str = "X") -> list[list[float]]:
-    """A data set's inputs, one row of ``width`` real numbers per example, as lists of floats.
-
-    Accepted: a 2-D array (or anything NumPy reads as one through ``__array__``, such as a
-    pandas DataFrame) or a sequence of ordered sequences. ``width=None`` accepts any width
-    as long as every row has the same one.
-    """
+    """A data set's inputs as lists of floats, one row of ``width`` numbers (any one width
+    when None) per example: a 2-D array or array-like (a DataFrame), or a list of rows."""
     shape = f"(n_examples, {width if width is not None else 'n_inputs'})"
     if hasattr(X, "__array__"):
         X = np.asarray(X)
@@ -132,9 +118,7 @@ def check_targets(y: object, count: int, argument: str = "y") -> list:
     return targets
 
 
-# A scalar engine holds one Python object per parameter (about 300 bytes with its graph
-# node) and builds one per operation of every forward pass: two million parameters take
-# some 600 MB and seconds per example. Beyond that, whole-matrix NumPy is the tool.
+# About 300 bytes per parameter and seconds per example at this size: beyond it, NumPy.
 MAX_PARAMETERS = 2_000_000
 
 

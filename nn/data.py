@@ -11,13 +11,11 @@ from nn.init import Seed, generator
 def two_moons(
     n_samples: int = 100, noise: float = 0.1, seed: Seed = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles in the plane: a classic set that a line cannot separate.
+    """Two interleaving half circles, which a line cannot separate: ``(X, y)``, X of shape
+    (n_samples, 2), y the ints 0 and 1, shuffled; the same seed gives the same data.
 
-    Class 0 lies on the upper half circle (cos s, sin s), class 1 on the lower one
-    (1 − cos s, ½ − sin s), s evenly spaced over [0, π]; class 0 gets ⌈n/2⌉ points. Each
-    point is moved by Gaussian noise of standard deviation ``noise``, then the points are
-    shuffled. Returns ``(X, y)``: X of shape (n_samples, 2), y of shape (n_samples,)
-    holding the ints 0 and 1. The same seed gives the same data.
+    Class 0 (⌈n/2⌉ points) lies on (cos s, sin s), class 1 on (1 − cos s, ½ − sin s), s evenly
+    spaced over [0, π], each point moved by Gaussian noise of standard deviation ``noise``.
     """
     n_samples = check_int(n_samples, "n_samples", 2)  # one point per moon at least
     noise = check_real(noise, "noise")

@@ -1,30 +1,19 @@
 """Loss functions, each built from engine operations so backward reaches every weight.
 
-Outputs ``y``, probabilities ``p`` and ``logits`` are one Value or a list of Values (what
-an MLP returns); targets ``t`` are plain numbers, one per output: one number, or an ordered
-sequence or 1-D array of them (not a set or dict, which have no order to match the outputs
-against). Each loss returns a Value.
-
-- ``half_squared_error(y, t)  = ½ Σᵢ (tᵢ − yᵢ)²``, lecture 001's loss: ∂L/∂yᵢ = yᵢ − tᵢ.
-- ``squared_error(y, t)       = Σᵢ (yᵢ − tᵢ)²``, lecture 002's ‖f − y‖²: ∂L/∂yᵢ = 2(yᵢ − tᵢ).
-- ``binary_cross_entropy(p, t) = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]``, lecture 002;
-  each pᵢ is a probability in [0, 1] (a sigmoid output).
-- ``binary_cross_entropy_with_logits(z, t)``: the same loss of pᵢ = σ(zᵢ), taking the
-  pre-sigmoid zᵢ; finite for every finite zᵢ, with ∂L/∂zᵢ = σ(zᵢ) − tᵢ.
-- ``softmax_cross_entropy(logits, k) = −log softmax(logits)ₖ``, lecture 004's
-  −log f(x)_y: ∂L/∂aᵢ = softmax(a)ᵢ − [i = k].
+Outputs ``y``, probabilities ``p`` and ``logits`` are one Value or a list of Values (what an
+MLP returns); targets ``t`` are one number or an ordered sequence of numbers, one per output.
 """
 
 from __future__ import annotations
 
-import numbers
+import functools
 import operator
 from collections.abc import Sequence
 
 import numpy as np
 
 from autograd_core import Value
-from nn.checks import SEQUENCE, is_ordered_sequence
+from nn.checks import SEQUENCE, is_ordered_sequence, is_real
 
 Outputs = Value | Sequence[Value]
 Targets = float | Sequence[float]
@@ -43,14 +32,10 @@ def squared_error(y: Outputs, t: Targets) -> Value:
 
 
 def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
-    """L = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]; ∂L/∂pᵢ = (pᵢ − tᵢ) / (pᵢ(1 − pᵢ)).
+    """L = −Σᵢ [tᵢ log pᵢ + (1 − tᵢ) log(1 − pᵢ)]; ∂L/∂pᵢ = (pᵢ − tᵢ) / (pᵢ(1 − pᵢ)) (lecture 002).
 
-    Each tᵢ and pᵢ lies in [0, 1]; a pᵢ outside it (a logit passed by mistake) raises
-    ValueError pointing to :func:`binary_cross_entropy_with_logits`, which takes logits.
-    The loss is finite for every pᵢ strictly inside (0, 1). A term
-    whose coefficient is exactly 0 is left out of the graph (it contributes 0 to the loss
-    and to the gradient), so a confident correct prediction p = 1 for t = 1 gives L = 0
-    rather than 0 · log 0 = nan.
+    pᵢ and tᵢ lie in [0, 1]. A term whose coefficient is exactly 0 is left out of the graph,
+    so p = 1 for t = 1 gives L = 0 rather than 0 · log 0 = nan.
     """
     probabilities, targets = _pair(p, t, "p")
     _check_unit_interval(targets)
@@ -67,37 +52,26 @@ def binary_cross_entropy(p: Outputs, t: Targets) -> Value:
             terms.append(ti * pi.log())
         if ti != 1.0:
             terms.append((1.0 - ti) * (1.0 - pi).log())
-    # 0 − Σ rather than −Σ: when every term is an exact 0 (p = t = 1, say), IEEE 754
-    # negation gives −0.0, which prints as a negative loss; 0 − (+0) is +0.
+    # 0 − Σ, not −Σ: when every term is +0 (p = t = 1), −Σ would be a negative-looking −0.0.
     return 0.0 - value_sum(terms)
 
 
 def binary_cross_entropy_with_logits(z: Outputs, t: Targets) -> Value:
-    """Binary cross-entropy of pᵢ = σ(zᵢ), computed from the logits zᵢ without overflow.
-
-    Per output, L = softplus(z) − t·z with softplus(z) = log(1 + eᶻ), which equals
-    −[t log σ(z) + (1 − t) log(1 − σ(z))]. Softplus is built in whichever of its two exact
-    forms cannot overflow, chosen by the sign of z: log(1 + eᶻ) for z ≤ 0 and
-    z + log(1 + e⁻ᶻ) for z > 0. Both have derivative σ(z), so ∂L/∂z = σ(z) − t, exact at
-    z = 0 too; at z = ±1000 the loss is finite and so is its gradient.
-    """
+    """Binary cross-entropy of pᵢ = σ(zᵢ) from the logits: L = Σᵢ softplus(zᵢ) − tᵢzᵢ, where
+    softplus(z) = log(1 + eᶻ); ∂L/∂zᵢ = σ(zᵢ) − tᵢ, finite for every finite zᵢ."""
     logits, targets = _pair(z, t, "z")
     _check_unit_interval(targets)
     terms = []
     for zi, ti in zip(logits, targets):
-        softplus = _softplus(zi)
+        # softplus(z) = log(1 + eᶻ), as z + log(1 + e⁻ᶻ) for z > 0 so that it cannot overflow
+        softplus = zi + (1.0 + (-zi).exp()).log() if zi.data > 0.0 else (1.0 + zi.exp()).log()
         terms.append(softplus - ti * zi if ti != 0.0 else softplus)
     return value_sum(terms)
 
 
 def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
-    """L = −log softmax(a)ₖ = log Σᵢ e^(aᵢ) − aₖ for the 0-based class index ``k``.
-
-    ∂L/∂aᵢ = softmax(a)ᵢ − [i = k] (lecture 004's output gradient). The largest logit m is
-    subtracted first, as a constant: L = log Σᵢ e^(aᵢ − m) − (aₖ − m) is the same number,
-    but every exponent is ≤ 0 and the sum is ≥ 1, so logits like [1000, 0] give a finite
-    loss and gradient.
-    """
+    """L = −log softmax(a)ₖ = log Σᵢ e^(aᵢ − m) − (aₖ − m) for the class index ``k`` (from 0)
+    and m = maxᵢ aᵢ, so no exponent overflows; ∂L/∂aᵢ = softmax(a)ᵢ − [i = k] (lecture 004)."""
     values = _as_value_list(logits, "logits")
     if not values:
         raise ValueError("logits is empty: give one Value per class")
@@ -115,25 +89,11 @@ def softmax_cross_entropy(logits: Outputs, k: int) -> Value:
     return value_sum([s.exp() for s in shifted]).log() - shifted[index]
 
 
-def _softplus(z: Value) -> Value:
-    """log(1 + eᶻ) in the exact form that cannot overflow for this z; d/dz = σ(z)."""
-    if z.data > 0.0:
-        return z + (1.0 + (-z).exp()).log()
-    return (1.0 + z.exp()).log()
-
-
 def value_sum(terms: Sequence[Value]) -> Value:
-    """t₁ + t₂ + … in order, without the leading ``0 +`` node that built-in ``sum()`` draws.
-
-    A sum of one term is that term itself. Shared by the losses, the regulariser and the
-    worked examples, so every sum in their drawings has the same shape.
-    """
+    """t₁ + t₂ + … in order, without the leading ``0 +`` node that built-in ``sum()`` draws."""
     if not terms:
         raise ValueError("value_sum needs at least one Value, got an empty sequence")
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+    return functools.reduce(operator.add, terms)
 
 
 def _as_value_list(y: Outputs, argument: str) -> list[Value]:
@@ -152,11 +112,10 @@ def _as_value_list(y: Outputs, argument: str) -> list[Value]:
 def _pair(y: Outputs, t: Targets, argument: str) -> tuple[list[Value], list[float]]:
     """Outputs and targets as equally long lists, or a clear error."""
     outputs = _as_value_list(y, argument)
-    if isinstance(t, np.ndarray) and t.ndim == 0:
-        # np.asarray(0.5) or a[()] give one; NumPy treats it as a scalar, and so do we.
+    if isinstance(t, np.ndarray) and t.ndim == 0:  # np.asarray(0.5): a scalar, as in NumPy
         t = t.item()
-    if isinstance(t, numbers.Real) and not isinstance(t, bool):
-        targets_in = [t]
+    if is_real(t):
+        t = [t]
     elif isinstance(t, np.ndarray) and t.ndim > 1:
         raise TypeError(
             f"t must be a number or a 1-D sequence of numbers, got a {t.ndim}-D array of "
@@ -166,21 +125,17 @@ def _pair(y: Outputs, t: Targets, argument: str) -> tuple[list[Value], list[floa
         raise TypeError(
             f"t must be a number or a sequence of numbers ({SEQUENCE}), got {type(t).__name__}"
         )
-    else:
-        targets_in = list(t)
-    if len(outputs) != len(targets_in):
+    if len(outputs) != len(t):
         raise ValueError(
-            f"{argument} has {len(outputs)} outputs but t has {len(targets_in)} targets; "
+            f"{argument} has {len(outputs)} outputs but t has {len(t)} targets; "
             "give one target per output"
         )
     if not outputs:
         raise ValueError(f"{argument} is empty: give at least one output")
-    targets = []
-    for i, ti in enumerate(targets_in):
-        if isinstance(ti, bool) or not isinstance(ti, numbers.Real):
+    for i, ti in enumerate(t):
+        if not is_real(ti):
             raise TypeError(f"t[{i}] must be a real number, got {type(ti).__name__}")
-        targets.append(float(ti))
-    return outputs, targets
+    return outputs, [float(ti) for ti in t]
 
 
 def _check_unit_interval(targets: list[float]) -> None:

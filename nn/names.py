@@ -1,10 +1,8 @@
 """Names in the lectures' notation, 1-based, formatted here and nowhere else.
 
-``W2[3,1]`` is w(2)₃,₁, the weight from unit 1 of layer 1 (input 1 when the layer is the
-first) to neuron 3 of layer 2; ``b2[3]`` is that neuron's bias (w(2)₃,₀ in 001's worked
-example). A forward pass names its nodes in the same scheme: ``x1`` for input 1,
-``α2[3]`` for neuron 3's pre-activation in layer 2 and ``h2[3]`` for its activation.
-Parameters, drawings and tables all take their names from these functions, so they agree.
+``W2[3,1]`` is w(2)₃,₁, from unit 1 of layer 1 to neuron 3 of layer 2; ``b2[3]`` is that
+neuron's bias (w(2)₃,₀ in 001's worked example); ``x1``, ``α2[3]`` and ``h2[3]`` name an
+input, a pre-activation and an activation. Parameters, drawings and tables all use them.
 """
 
 from __future__ import annotations
@@ -38,11 +36,8 @@ def h_name(layer: int, row: int) -> str:
 
 
 def parameter_names(sizes: Sequence[int], biases: bool = True) -> list[str]:
-    """Every parameter's name for layer widths ``sizes`` = (n_in, n_1, …, n_out), in nn's order.
-
-    Layer by layer, neuron by neuron: its weights in input order, then its bias (left out
-    with ``biases=False``), the order of ``Module.parameters()``.
-    """
+    """Every parameter's name for widths ``sizes`` = (n_in, n_1, …), in ``Module.parameters()``
+    order; ``biases=False`` leaves the biases out."""
     names = []
     for layer in range(1, len(sizes)):
         for row in range(1, sizes[layer] + 1):

@@ -1,30 +1,24 @@
 """Optimisers: update parameter Values from their ``.grad``, with PyTorch's rules.
 
-Each holds a list of Values and keeps its own state (momentum buffers, moment estimates)
-per parameter, in the order given. ``step()`` changes each ``.data`` in place;
-``zero_grad()`` sets each ``.grad`` to 0 before the next backward pass.
-
-Hyper-parameters are checked when the optimiser is made, and ``step()`` is all or nothing:
-it computes every parameter's update and new state first and applies them only when all
-are computed, so an error (a ``.grad`` that is not a number) leaves every parameter and
-every buffer as it was.
+``step()`` is all or nothing: a ``.grad`` that is not a number leaves every parameter and
+every optimiser state (momentum buffer, moment estimates) as it was.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from autograd_core import Value
-from nn.checks import check_real, is_ordered_sequence
+from nn.checks import check_real, is_ordered_sequence, is_real
 
 
 class Optimizer:
-    """What every optimiser shares: the checked parameter list and ``zero_grad()``.
+    """The checked parameter list and ``zero_grad()``; a subclass's ``step()`` calls ``_step()``
+    with its ``_update(θ, g, state) -> (θ, state)`` and each parameter's ``_initial_state``."""
 
-    Subclasses add ``step()``.
-    """
+    _initial_state: object = None
+    _settings: tuple[str, ...] = ()  # the hyper-parameters its repr shows
 
     def __init__(self, params: Iterable[Value]) -> None:
         if isinstance(params, Value):
@@ -41,39 +35,38 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
-            if p.inputs:
-                # Its data is recomputed from its inputs; changing it in place would make
-                # the graph disagree with itself (PyTorch refuses a non-leaf tensor too).
+            if p.inputs:  # its data is recomputed from its inputs (PyTorch refuses it too)
                 raise ValueError(
                     f"params[{i}] is the result of {p.op!r}, not a leaf: optimisers update "
                     "leaf Values only, such as model.parameters()"
                 )
-            if p in seen:
-                # It would be updated twice per step.
+            if p in seen:  # it would be updated twice per step
                 raise ValueError(f"params[{i}] ({p.label or p!r}) appears more than once")
             seen.add(p)
+        self._state = [self._initial_state] * len(self.params)
+
+    def __repr__(self) -> str:
+        settings = "".join(f", {name}={getattr(self, name)}" for name in self._settings)
+        return f"{type(self).__name__}({len(self.params)} parameters{settings})"
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0."""
         for p in self.params:
             p.grad = 0.0
 
-    def _gradients(self) -> list[float]:
-        """Every parameter's ``.grad`` as a float, or TypeError naming the first that is not."""
-        grads = []
+    def _step(self) -> None:
         for i, p in enumerate(self.params):
-            g = p.grad
-            if isinstance(g, bool) or not isinstance(g, numbers.Real):
+            if not is_real(p.grad):
                 raise TypeError(
-                    f"params[{i}] ({p.label or 'unlabelled'}) has .grad {g!r}: a gradient must "
-                    "be a real number; nothing was updated"
+                    f"params[{i}] ({p.label or 'unlabelled'}) has .grad {p.grad!r}: a gradient "
+                    "must be a real number; nothing was updated"
                 )
-            grads.append(float(g))
-        return grads
-
-    def _apply(self, new_data: Sequence[float]) -> None:
-        for p, data in zip(self.params, new_data):
+        updates = [
+            self._update(p.data, float(p.grad), state) for p, state in zip(self.params, self._state)
+        ]
+        for p, (data, _) in zip(self.params, updates):
             p.data = data
+        self._state = [state for _, state in updates]
 
 
 class SGD(Optimizer):
@@ -85,10 +78,10 @@ class SGD(Optimizer):
         b ← g at t = 1, else μb + g     (momentum μ ≠ 0); then g ← b
         θ ← θ − γg                      (learning rate γ)
 
-    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches every
-    parameter given, biases included (see :mod:`nn.regularization` for a weights-only Ω).
-    γ ≥ 0, μ in [0, 1) and λ ≥ 0, each finite.
+    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches biases too.
     """
+
+    _settings = ("lr", "momentum", "weight_decay")
 
     def __init__(
         self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
@@ -97,27 +90,17 @@ class SGD(Optimizer):
         self.lr = check_real(lr, "lr", meaning="the learning rate")
         self.momentum = check_real(momentum, "momentum", below=1.0)
         self.weight_decay = check_real(weight_decay, "weight_decay")
-        self._buffers: list[float | None] = [None] * len(self.params)
 
     def step(self) -> None:
-        """One update of every parameter, all or nothing (see the module's docstring)."""
-        new_data, new_buffers = [], []
-        for p, g, buffer in zip(self.params, self._gradients(), self._buffers):
-            if self.weight_decay != 0.0:
-                g = g + self.weight_decay * p.data
-            if self.momentum != 0.0:
-                g = g if buffer is None else self.momentum * buffer + g
-                buffer = g
-            new_data.append(p.data - self.lr * g)
-            new_buffers.append(buffer)
-        self._apply(new_data)
-        self._buffers = new_buffers
+        """One update of every parameter, all or nothing."""
+        self._step()
 
-    def __repr__(self) -> str:
-        return (
-            f"SGD({len(self.params)} parameters, lr={self.lr}, momentum={self.momentum}, "
-            f"weight_decay={self.weight_decay})"
-        )
+    def _update(self, theta: float, g: float, buffer: float | None) -> tuple[float, float | None]:
+        if self.weight_decay != 0.0:
+            g = g + self.weight_decay * theta
+        if self.momentum != 0.0:
+            g = buffer = g if buffer is None else self.momentum * buffer + g
+        return theta - self.lr * g, buffer
 
 
 class Adam(Optimizer):
@@ -129,10 +112,10 @@ class Adam(Optimizer):
         m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
         m̂ = m / (1 − β₁ᵗ),     v̂ = v / (1 − β₂ᵗ)
         θ ← θ − γ m̂ / (√v̂ + ε)
-
-    The first step moves every parameter with g ≠ 0 by almost exactly γ, whatever |g| is.
-    γ ≥ 0, β₁ and β₂ in [0, 1), ε > 0 and λ ≥ 0, each finite.
     """
+
+    _initial_state = (0.0, 0.0)  # (m, v)
+    _settings = ("lr", "betas", "eps", "weight_decay")
 
     def __init__(
         self,
@@ -146,41 +129,25 @@ class Adam(Optimizer):
         self.lr = check_real(lr, "lr", meaning="the learning rate")
         if not is_ordered_sequence(betas) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (β₁, β₂), got {betas!r}")
-        self.betas = (
-            check_real(betas[0], "betas[0]", below=1.0),
-            check_real(betas[1], "betas[1]", below=1.0),
-        )
+        self.betas = tuple(check_real(b, f"betas[{i}]", below=1.0) for i, b in enumerate(betas))
         self.eps = check_real(eps, "eps", above_minimum=True)
         self.weight_decay = check_real(weight_decay, "weight_decay")
         self.steps = 0
-        self._first_moments = [0.0] * len(self.params)
-        self._second_moments = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """One update of every parameter, all or nothing (see the module's docstring)."""
-        t = self.steps + 1
-        beta1, beta2 = self.betas
-        first_correction = 1.0 - beta1**t
-        second_correction = 1.0 - beta2**t
-        new_data, first_moments, second_moments = [], [], []
-        for p, g, m, v in zip(
-            self.params, self._gradients(), self._first_moments, self._second_moments
-        ):
-            if self.weight_decay != 0.0:
-                g = g + self.weight_decay * p.data
-            m = beta1 * m + (1.0 - beta1) * g
-            v = beta2 * v + (1.0 - beta2) * g * g
-            m_hat = m / first_correction
-            v_hat = v / second_correction
-            new_data.append(p.data - self.lr * m_hat / (math.sqrt(v_hat) + self.eps))
-            first_moments.append(m)
-            second_moments.append(v)
-        self._apply(new_data)
-        self._first_moments, self._second_moments = first_moments, second_moments
-        self.steps = t
+        """One update of every parameter, all or nothing."""
+        self._step()
+        self.steps += 1
 
-    def __repr__(self) -> str:
-        return (
-            f"Adam({len(self.params)} parameters, lr={self.lr}, betas={self.betas}, "
-            f"eps={self.eps}, weight_decay={self.weight_decay})"
-        )
+    def _update(
+        self, theta: float, g: float, moments: tuple[float, float]
+    ) -> tuple[float, tuple[float, float]]:
+        beta1, beta2 = self.betas
+        t = self.steps + 1
+        if self.weight_decay != 0.0:
+            g = g + self.weight_decay * theta
+        m = beta1 * moments[0] + (1.0 - beta1) * g
+        v = beta2 * moments[1] + (1.0 - beta2) * g * g
+        m_hat = m / (1.0 - beta1**t)
+        v_hat = v / (1.0 - beta2**t)
+        return theta - self.lr * m_hat / (math.sqrt(v_hat) + self.eps), (m, v)

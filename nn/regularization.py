@@ -1,15 +1,8 @@
-"""The L2 regulariser Ω(θ) of lecture 004, over the weights only.
+"""The L2 regulariser Ω(θ) = Σₖ Σᵢ Σⱼ (W(k)ᵢ,ⱼ)² of lecture 004, over the weights only.
 
-Lecture 004's SGD step is Δ = −∇θ l(f(x), y) − λ∇θ Ω(θ), θ ← θ + αΔ. With
-
-    Ω(θ) = Σₖ Σᵢ Σⱼ (W(k)ᵢ,ⱼ)²,      ∇W(k) Ω = 2W(k),      ∇b(k) Ω = 0,
-
-adding λ·Ω(θ) to the loss before ``backward()`` puts exactly λ∇θ Ω(θ) = 2λW(k) into the
-weights' gradients. Biases are left out: they shift a unit's threshold without making the
-function any steeper, so shrinking them does not make the model smoother.
-
-Compare ``SGD(weight_decay=wd)``, which follows PyTorch and adds wd·θ to the gradient of
-every parameter it holds, biases included: on the weights, wd = 2λ gives the same step.
+Adding λΩ(θ) to the loss puts ∇W(k) λΩ = 2λW(k) into the weights' gradients and nothing into
+the biases' (they shift a threshold without making the function steeper). PyTorch-style
+``SGD(weight_decay=wd)`` adds wd·θ to every parameter's gradient, biases included.
 """
 
 from __future__ import annotations
@@ -22,11 +15,8 @@ from nn.module import Module
 
 
 def l2_penalty(model: Module | Iterable[Value]) -> Value:
-    """Ω(θ) = Σ w² over a model's weights (not its biases), or over the Values given.
-
-    Its gradient is ∂Ω/∂w = 2w for each weight, 0 for each bias. Multiply by λ and add it to
-    the loss: ``loss = data_loss + lam * l2_penalty(model)``.
-    """
+    """Ω(θ) = Σ w² over a model's weights (not its biases), or over the Values given;
+    ∂Ω/∂w = 2w. Use it as ``loss = data_loss + lam * l2_penalty(model)``."""
     if isinstance(model, Module):
         weights = model.weight_parameters()
     else:

@@ -1,22 +1,14 @@
-"""A plain training loop: lecture 004's SGD over a data set, reporting as it goes.
-
-Per batch B of examples (x, t) it forms the objective
-
-    J(θ) = (1/|B|) Σ_(x,t)∈B l(f(x; θ), t) + λ Ω(θ)
-
-(λ is ``l2``, Ω is :func:`nn.regularization.l2_penalty`), zeroes the gradients, runs
-``backward()`` and lets the optimiser step. Progress goes to ``callback`` and, every
-``log_every`` epochs, to standard output; there is no progress-bar dependency.
+"""A plain training loop, lecture 004's SGD over a data set: per batch B it minimises
+J(θ) = (1/|B|) Σ_(x,t)∈B l(f(x; θ), t) + λ Ω(θ), Ω from :func:`nn.regularization.l2_penalty`.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from autograd_core import Value
-from nn.checks import check_int, check_real, check_rows, check_targets
+from nn.checks import check_int, check_real, check_rows, check_targets, is_int
 from nn.init import Seed, generator
 from nn.losses import value_sum
 from nn.module import Module
@@ -28,11 +20,8 @@ LossFunction = Callable[[Value | list[Value], float], Value]
 
 @dataclass(frozen=True)
 class EpochReport:
-    """What :func:`train` tells its callback after each epoch.
-
-    ``epoch`` counts from 1 to ``epochs``; ``loss`` is the mean of the epoch's batch
-    objectives J(θ), each taken before its step and weighted by the batch's size.
-    """
+    """After each epoch (1 … ``epochs``): ``loss`` is the mean of its batches' J(θ), each
+    taken before its step and weighted by the batch's size."""
 
     epoch: int
     epochs: int
@@ -53,17 +42,13 @@ def train(
     log_every: int = 0,
     callback: Callable[[EpochReport], object] | None = None,
 ) -> list[float]:
-    """Train ``model`` on inputs ``X`` (one row per example) and targets ``y``.
+    """Train ``model`` on inputs ``X`` (one row per example) and targets ``y``; return each
+    epoch's loss (see :class:`EpochReport`).
 
-    ``loss(output, target)`` scores one example and returns a Value, e.g.
-    ``binary_cross_entropy_with_logits`` with 0/1 targets or ``softmax_cross_entropy`` with
-    class indices. ``batch_size=None`` uses every example in each step (full-batch gradient
-    descent); otherwise each epoch visits the examples in a fresh order drawn from ``seed``,
-    in batches of that size. Returns each epoch's loss (see :class:`EpochReport`).
-
-    Every argument is checked before the first step, and a bad one raises at the call,
-    naming it: ``X`` a 2-D array or a list of rows, ``y`` a sequence or array with one
-    target per row, ``loss`` a function returning a Value (checked on the first example).
+    ``loss(output, target)`` scores one example and returns a Value. ``batch_size=None``
+    steps on every example at once; otherwise each epoch visits the examples in a fresh
+    order drawn from ``seed``. ``l2`` is λ; ``callback`` gets each :class:`EpochReport`, and
+    every ``log_every`` epochs a line goes to standard output.
     """
     rows, targets = _check_data(model, X, y)
     epochs = check_int(epochs, "epochs", 1)
@@ -82,16 +67,21 @@ def train(
             f"got {type(optimizer).__name__}"
         )
     l2 = check_real(l2, "l2")
-    _check_loss(loss, model(rows[0]), targets[0])
+    first = loss(model(rows[0]), targets[0])  # so that a loss of the wrong kind fails here
+    if not isinstance(first, Value):
+        raise TypeError(
+            f"loss must return a Value built from the model's output (so that backward "
+            f"reaches the weights), but it returned {type(first).__name__}: {first!r:.60}"
+        )
 
     n = len(rows)
     rng = generator(seed)
     history = []
     for epoch in range(1, epochs + 1):
         order = range(n) if batch_size >= n else rng.permutation(n).tolist()
-        batches = [order[start : start + batch_size] for start in range(0, n, batch_size)]
         epoch_total = 0.0
-        for batch in batches:
+        for start in range(0, n, batch_size):
+            batch = order[start : start + batch_size]
             objective = value_sum([loss(model(rows[i]), targets[i]) for i in batch])
             objective = objective * (1.0 / len(batch))
             if l2:
@@ -101,13 +91,11 @@ def train(
             objective.backward()
             optimizer.step()
             epoch_total += objective.data * len(batch)
-        epoch_loss = epoch_total / n
-        history.append(epoch_loss)
-        report = EpochReport(epoch, epochs, epoch_loss)
+        history.append(epoch_total / n)
         if callback is not None:
-            callback(report)
+            callback(EpochReport(epoch, epochs, history[-1]))
         if log_every and (epoch % log_every == 0 or epoch == epochs):
-            print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {epoch_loss:.6f}")
+            print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history[-1]:.6f}")
     return history
 
 
@@ -116,11 +104,9 @@ def accuracy(
 ) -> float:
     """The fraction of examples the model classifies correctly.
 
-    With one output, the model says "positive" where the output exceeds ``threshold`` (0 for
-    a logit or a tanh output, 0.5 for a sigmoid output). The labels are then 0/1 (positive
-    is 1) or, micrograd's convention, −1/+1 (positive is +1); any other label raises
-    ValueError. With several outputs the predicted class is the index of the largest one,
-    and each label is a class index 0 … n_outputs − 1.
+    One output: positive where it exceeds ``threshold`` (0 for a logit or tanh, 0.5 for a
+    sigmoid), labels all 0/1 or all −1/+1. Several outputs: the largest one's index is the
+    class, labels are class indices 0 … n_outputs − 1.
     """
     rows, labels = _check_data(model, X, y)
     outputs = [model(row) for row in rows]
@@ -128,11 +114,15 @@ def accuracy(
         negative = _binary_negative_label(labels)
         predictions = [1 if out.data > threshold else negative for out in outputs]
     else:
-        _check_class_indices(labels, len(outputs[0]))
-        predictions = []
-        for out in outputs:
-            scores = [o.data for o in out]
-            predictions.append(scores.index(max(scores)))
+        classes = range(len(outputs[0]))
+        for i, label in enumerate(labels):
+            if not is_int(label) or label not in classes:
+                raise ValueError(
+                    f"y[{i}] = {label!r}: with {len(classes)} outputs each label is a class "
+                    f"index 0 … {len(classes) - 1}"
+                )
+        scores = [[o.data for o in out] for out in outputs]
+        predictions = [s.index(max(s)) for s in scores]
     correct = sum(predicted == label for predicted, label in zip(predictions, labels))
     return correct / len(labels)
 
@@ -151,16 +141,6 @@ def _check_data(model: object, X: object, y: object) -> tuple[list[list[float]],
     return rows, targets
 
 
-def _check_loss(loss: LossFunction, output: Value | list[Value], target: object) -> None:
-    """Score the first example once, so that a loss of the wrong kind fails at the call."""
-    result = loss(output, target)
-    if not isinstance(result, Value):
-        raise TypeError(
-            f"loss must return a Value built from the model's output (so that backward "
-            f"reaches the weights), but it returned {type(result).__name__}: {result!r:.60}"
-        )
-
-
 def _binary_negative_label(labels: list) -> int:
     """The label of the negative class for one output: 0 for 0/1 labels, −1 for ±1 labels."""
     found = set(labels)
@@ -171,16 +151,3 @@ def _binary_negative_label(labels: list) -> int:
     raise ValueError(
         f"with one output, labels must all be 0/1 or all be −1/+1; got {unexpected[:5]!r}"
     )
-
-
-def _check_class_indices(labels: list, n_classes: int) -> None:
-    for i, label in enumerate(labels):
-        if (
-            isinstance(label, bool)
-            or not isinstance(label, numbers.Integral)
-            or not 0 <= label < n_classes
-        ):
-            raise ValueError(
-                f"y[{i}] = {label!r}: with {n_classes} outputs each label is a class index "
-                f"0 … {n_classes - 1}"
-            )

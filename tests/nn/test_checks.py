@@ -13,7 +13,9 @@ from nn.checks import (
     check_real,
     check_rows,
     check_targets,
+    is_int,
     is_ordered_sequence,
+    is_real,
 )
 
 
@@ -58,6 +60,16 @@ def test_check_real_ranges(kwargs, accepted, refused, message):
     for x in [*refused, True, "1", None]:
         with pytest.raises(ValueError, match=rf"^x must be {message}, got"):
             check_real(x, "x", **kwargs)
+
+
+def test_real_and_int_are_numbers_but_not_bools():
+    for real in (0, -2.5, np.float64(1.0), np.int32(3), math.inf, math.nan):
+        assert is_real(real)
+    for other in (True, np.bool_(True), "1", None, 1j, [1.0]):
+        assert not is_real(other)
+    assert is_int(3) and is_int(np.int64(-1))
+    for other in (False, 3.0, np.float64(3), "3", None):
+        assert not is_int(other)
 
 
 def test_ordered_sequences_are_those_with_an_order():

@@ -368,6 +368,9 @@ def test_an_mlp_checks_each_argument_once(monkeypatch):
     monkeypatch.setattr(nn.module, "check_choice", counting)
     MLP(2, [16, 16, 1], seed=0)
     assert sorted(checked) == ["activation", "init", "output_activation"]
+    checked.clear()
+    Layer(2, 16, seed=0)
+    assert sorted(checked) == ["activation", "init"]  # a layer has no output_activation
 
 
 def test_docstring_examples_run():

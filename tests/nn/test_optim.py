@@ -159,3 +159,13 @@ def test_a_step_that_fails_changes_nothing(make):
     fresh.step()
     assert a.data == fresh.params[0].data < 1.0
     assert b.data - 2.0 == pytest.approx(a.data - 1.0, rel=1e-12)  # the same first move
+
+
+def test_reprs_show_the_hyper_parameters():
+    params = [Value(1.0), Value(2.0)]
+    assert repr(SGD(params, lr=0.1, momentum=0.5)) == (
+        "SGD(2 parameters, lr=0.1, momentum=0.5, weight_decay=0.0)"
+    )
+    assert repr(Adam(params)) == (
+        "Adam(2 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)"
+    )
