@@ -1,12 +1,10 @@
 """The lectures' hand-derived gradients, written out in NumPy, one function per derivation.
 
-A batch ``X`` has one column per example (a 1-D ``x`` is one example), and targets likewise;
-``W(k)`` has the lectures' shape ``(n_out, n_in)`` and maps h(k-1) to α(k), ``b(k)`` has shape
-``(n_out,)``. Gradients are of the loss summed over the batch. Activations are nn's
-(``"relu"``, ``"sigmoid"``, ``"tanh"``, ``"linear"``; f and f′ from
-:data:`nn.activations.TABLE`, ReLU′(0) = 0). Every derivation shares 001's forward step and
-its backward steps ②–⑤. Where a lecture prints a wrong formula (see the lectures' README),
-the printed one sits beside the correct one with ``_as_printed`` in its name.
+A batch ``X`` has one column per example (1-D is one example), targets likewise; ``W(k)``
+has shape ``(n_out, n_in)``, ``b(k)`` shape ``(n_out,)``; gradients are of the loss summed
+over the batch; activations are nn's, f and f′ from :data:`nn.activations.TABLE`. Each
+derivation shares 001's forward step and backward steps ②–⑤. A formula a lecture prints
+wrongly (see the lectures' README) sits beside the correct one as ``…_as_printed``.
 """
 
 from __future__ import annotations
@@ -107,11 +105,7 @@ def half_squared_error_output_gradient(Y: Array, T: Array) -> Array:
 
 
 def half_squared_error_output_gradient_as_printed(Y: Array, T: Array) -> Array:
-    """001, step ① as printed: ½·2(t − y)^(−1)·(−1) = 1/(y − t), right only where (y − t)² = 1.
-
-    The slide's exponent −1 is a slip (the power rule lowers 2 to 1); its final result,
-    y − t, is right.
-    """
+    """001, step ① as printed: ½·2(t − y)^(−1)·(−1) = 1/(y − t); the power rule gives (t − y)¹."""
     Y, T = _same_shape(Y, T)
     return 0.5 * 2.0 * (T - Y) ** -1.0 * -1.0
 
@@ -129,7 +123,7 @@ class BackwardStepRecord:
 def _backward(
     weights: Arrays, forward: Forward, g: Array, activations: Sequence[str]
 ) -> Iterator[BackwardStepRecord]:
-    """001's steps ②–⑤ for k = l, …, 1 from g = ∇y J: every derivation here ends in them."""
+    """001, k = l … 1: ② g ← g ⊙ f′(α(k)); ③ ∇b(k) J = g; ④ ∇W(k) J = g h(k-1)ᵀ; ⑤ g ← W(k)ᵀ g."""
     for k in range(len(weights), 0, -1):
         g = g * _activation(activations[k - 1]).derivative(forward.alphas[k - 1])
         yield BackwardStepRecord("②", k, f"∇α({k}) J", g)
@@ -149,12 +143,7 @@ def _gradients(records: Iterable[BackwardStepRecord]) -> Gradients:
 def two_step_backward_steps(
     weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
 ) -> Iterator[BackwardStepRecord]:
-    """001, backward step for J = ½Σ(t − y)², one record per numbered step.
-
-    ① g ← ∇y J = y − t; then for k = l, …, 1: ② g ← ∇α(k) J = g ⊙ f′(α(k));
-    ③ ∇b(k) J = g; ④ ∇W(k) J = g h(k-1)ᵀ; ⑤ g ← ∇h(k-1) J = W(k)ᵀ g.
-    With a batch, g has one column per example and ③/④ sum over the columns.
-    """
+    """001, backward step for J = ½Σ(t − y)²: ① g ← ∇y J = y − t, then ②–⑤; a record per step."""
     weights = _float_arrays(weights)
     forward = two_step_forward(weights, biases, X, activations)
     y = forward.hs[-1]
@@ -173,11 +162,7 @@ def two_step_gradients(
 def two_step_first_layer_weight_gradient_as_printed(
     weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
 ) -> Array:
-    """001, step ④ for layer 1 as printed: g·(h(1))ᵀ instead of g·(h(0))ᵀ = g·xᵀ.
-
-    The slide reuses layer 2's input h(1) for layer 1. It only type-checks when layer 1
-    has as many neurons as the network has inputs (as in the 2-2-1 example).
-    """
+    """001, step ④ for layer 1 as printed: g·(h(1))ᵀ instead of g·(h(0))ᵀ = g·xᵀ."""
     hs = two_step_forward(weights, biases, X, activations).hs
     if hs[1].shape[0] != hs[0].shape[0]:
         raise ValueError(
@@ -197,9 +182,7 @@ def two_step_first_layer_weight_gradient_as_printed(
 
 @dataclass(frozen=True)
 class DeltaRecurrence:
-    """003's two passes: ``activations_a[k]`` is a(k) (a(0) = x), ``psis[k-1]`` the
-    diagonal of ψ(k) (one column per example), ``deltas[k]`` is δ(k) for k = 2 … n+1
-    (``deltas[0]`` and ``deltas[1]`` are unused)."""
+    """003: ``activations_a[k]`` is a(k), ``psis[k-1]`` diag ψ(k), ``deltas[k]`` δ(k) (k ≥ 2)."""
 
     activations_a: list[Array]
     psis: list[Array]
@@ -207,13 +190,8 @@ class DeltaRecurrence:
 
 
 def delta_recurrence(weights: Arrays, biases: Arrays, X: Array, activation: str) -> DeltaRecurrence:
-    """003's forward and backward passes for a scalar output y = W(n) a(n-1) + b(n).
-
-    Forward, k = 1 … n−1: a(k) = φ⊙(W(k) a(k-1) + b(k)), a(0) = x, and
-    [ψ(k)]ᵢᵢ = [φ′⊙(W(k) a(k-1) + b(k))]ᵢ. Backward, k = n … 2:
-    δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1), δ(n+1) = 1: 001's h(k), f′(α(k)) and ∇α(k-1), with ψ
-    diagonal, so that multiplying by it is the element-wise product with its diagonal.
-    """
+    """003's passes for y = W(n) a(n-1) + b(n): a(k) = φ⊙(W(k) a(k-1) + b(k)), a(0) = x,
+    ψ(k) = diag φ′⊙(W(k) a(k-1) + b(k)), δ(n+1) = 1, δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1)."""
     weights = _float_arrays(weights)
     n = len(weights)
     activations = [activation] * (n - 1) + ["linear"]
@@ -234,11 +212,7 @@ def delta_recurrence(weights: Arrays, biases: Arrays, X: Array, activation: str)
 def delta_recurrence_gradients(
     weights: Arrays, biases: Arrays, X: Array, activation: str
 ) -> Gradients:
-    """000/003: ∂y/∂W(k) = δ(k+1) [a(k-1)]ᵀ and ∂y/∂b(k) = δ(k+1), for k = n … 1.
-
-    y has a linear last layer and φ on every hidden layer; with a batch, it is Σ y. For
-    k = n this is 000's first step, ∂y/∂W(n) = [a(n-1)]ᵀ (δ(n+1) = 1).
-    """
+    """000/003: ∂y/∂W(k) = δ(k+1) [a(k-1)]ᵀ, ∂y/∂b(k) = δ(k+1); so ∂y/∂W(n) = [a(n-1)]ᵀ."""
     passes = delta_recurrence(weights, biases, X, activation)
     layers = range(1, len(weights) + 1)
     grad_weights = [passes.deltas[k + 1] @ passes.activations_a[k - 1].T for k in layers]
@@ -250,7 +224,7 @@ def with_bias_column(weights: Arrays, biases: Arrays) -> list[Array]:
     return [np.column_stack([W, b]) for W, b in zip(_float_arrays(weights), _float_arrays(biases))]
 
 
-def split_bias_column(augmented: Arrays) -> Gradients:
+def split_bias_column(augmented: Arrays) -> tuple[list[Array], list[Array]]:
     """Undo :func:`with_bias_column`: the last column of each matrix is the bias."""
     return [M[:, :-1] for M in augmented], [M[:, -1] for M in augmented]
 
@@ -258,12 +232,9 @@ def split_bias_column(augmented: Arrays) -> Gradients:
 def bias_trick_delta_recurrence_gradients(
     augmented_weights: Arrays, X: Array, activation: str
 ) -> list[Array]:
-    """000/003 with the bias trick: ∂y/∂W̃(k) = δ(k+1) [ã(k-1)]ᵀ, where ã = (a, 1).
+    """000/003 by the bias trick, ã = (a, 1), W̃(k) = [W(k), b(k)]: ∂y/∂W̃(k) = δ(k+1) [ã(k-1)]ᵀ.
 
-    W̃(k) = [W(k), b(k)] and a(k) = φ⊙(W̃(k) ã(k-1)): weights only. The gradient's last
-    column is ∂y/∂b(k) = δ(k+1), as the appended entry is 1; δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1)
-    leaves the bias column out, since the 1 it multiplies depends on no weight.
-    """
+    δ leaves W̃'s bias column out: the 1 it multiplies depends on no weight."""
     augmented = _float_arrays(augmented_weights)
     a = _as_batch(X, "X")
     ones = np.ones((1, a.shape[1]))
@@ -286,11 +257,7 @@ def sigmoid_network_forward(weights: Arrays, biases: Arrays, X: Array) -> list[A
 
 
 def bce_last_layer_gradient(weights: Arrays, biases: Arrays, X: Array, Y: Array) -> Array:
-    """002: ∂L/∂W[3] = (ŷ − y) v[2]ᵀ for L = −Σ [y log ŷ + (1 − y) log(1 − ŷ)], ŷ = σ(z[3]).
-
-    The slide's three factors: ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) times ∂ŷ/∂z[3] = ŷ(1 − ŷ) is
-    ŷ − y, times ∂z[3]/∂W[3] = v[2]ᵀ.
-    """
+    """002: ∂L/∂W[3] = (ŷ − y) v[2]ᵀ for L = −Σ [y log ŷ + (1 − y) log(1 − ŷ)], ŷ = σ(z[3])."""
     vs = sigmoid_network_forward(weights, biases, X)
     return (vs[-1] - _as_targets(Y, "Y", vs[-1].shape)) @ vs[-2].T
 
@@ -298,25 +265,16 @@ def bce_last_layer_gradient(weights: Arrays, biases: Arrays, X: Array, Y: Array)
 def bce_last_layer_gradient_as_printed(
     weights: Arrays, biases: Arrays, X: Array, Y: Array
 ) -> Array:
-    """002 as printed: ∂L/∂W[3] = (y − ŷ) v[2]ᵀ, the negative of the true gradient.
-
-    With the sign flipped it is the ascent direction: the printed SGD update
-    W[3] − α ∂L/∂W[3] would increase the loss.
-    """
+    """002 as printed: ∂L/∂W[3] = (y − ŷ) v[2]ᵀ, minus the gradient: its SGD step ascends."""
     vs = sigmoid_network_forward(weights, biases, X)
     return (_as_targets(Y, "Y", vs[-1].shape) - vs[-1]) @ vs[-2].T
 
 
 def bce_sigmoid_network_gradients(weights: Arrays, biases: Arrays, X: Array, Y: Array) -> Gradients:
-    """002: every ∂L/∂W[i] and ∂L/∂b[i] as the slide's products of chain-rule factors.
+    """002: ∂L/∂W[i] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂v[2] · ∂v[2]/∂z[2] · … · ∂z[i]/∂W[i].
 
-    ∂L/∂W[3] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂W[3];
-    ∂L/∂W[2] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂v[2] · ∂v[2]/∂z[2] · ∂z[2]/∂W[2], and so on down,
-    with ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ), ∂v/∂z = σ(z)(1 − σ(z)), ∂z[i]/∂v[i-1] = W[i] and
-    ∂z[i]/∂W[i] = v[i-1]ᵀ. The factors are multiplied as written (not simplified to
-    ŷ − y), so ŷ must lie strictly inside (0, 1). 001's backward steps compute the common
-    prefix of the products once and reuse it, which is the slide's closing question.
-    """
+    ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) is multiplied as written (so 0 < ŷ < 1), and the products'
+    common prefix is computed once, as the slide asks."""
     weights = _float_arrays(weights)
     activations = ["sigmoid"] * len(weights)
     forward = two_step_forward(weights, biases, X, activations)
@@ -344,11 +302,8 @@ def _two_layer_gradients(W2: Array, X: Array, v: Array, output_term: Array) -> t
 def sigmoid_output_squared_error_gradients(
     W1: Array, W2: Array, X: Array, Y: Array
 ) -> tuple[Array, Array]:
-    """002: (∇W1 L, ∇W2 L) for L = ‖σ(W2 σ(W1 x)) − y‖², with v = σ(W1 x), ŷ = σ(W2 v).
-
-    With the residual R = ŷ − y: ∇W2 L = 2 (R ⊙ ŷ ⊙ (1 − ŷ)) vᵀ and
-    ∇W1 L = 2 ((W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v)) xᵀ.
-    """
+    """002, L = ‖σ(W2 v) − y‖², v = σ(W1 x), R = ŷ − y: ∇W2 L = 2 (R ⊙ ŷ ⊙ (1 − ŷ)) vᵀ,
+    ∇W1 L = 2 ((W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v)) xᵀ."""
     W2, X, v, y_hat = _two_layer_forward(W1, W2, X, "sigmoid")
     R = y_hat - _as_targets(Y, "Y", y_hat.shape)
     return _two_layer_gradients(W2, X, v, 2.0 * R * y_hat * (1.0 - y_hat))
@@ -357,14 +312,10 @@ def sigmoid_output_squared_error_gradients(
 def sigmoid_output_squared_error_first_layer_gradient_as_printed(
     W1: Array, W2: Array, X: Array, Y: Array
 ) -> Array:
-    """002's ∇W1 L = 2 W2ᵀ R ⊙ ŷ ⊙ (1 − ŷ) ⊙ v ⊙ (1 − v) xᵀ, read as printed.
+    """002's ∇W1 L = 2 W2ᵀ R ⊙ ŷ ⊙ (1 − ŷ) ⊙ v ⊙ (1 − v) xᵀ read left to right, R = ŷ − y.
 
-    The slide leaves R undefined; it is the residual ŷ − y. Read left to right, W2ᵀR (one
-    entry per hidden unit) is multiplied element-wise by ŷ ⊙ (1 − ŷ) (one entry per
-    output): that only type-checks with one output, where it happens to equal the truth,
-    or when there are as many outputs as hidden units, where it gives a wrong number. The
-    correct bracketing is 2 (W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v) xᵀ.
-    """
+    W2ᵀR has one entry per hidden unit, ŷ one per output: right with one output, wrong with
+    as many outputs as hidden units, undefined otherwise."""
     W2, X, v, y_hat = _two_layer_forward(W1, W2, X, "sigmoid")
     if y_hat.shape[0] not in (1, v.shape[0]):
         raise ValueError(
@@ -379,10 +330,8 @@ def sigmoid_output_squared_error_first_layer_gradient_as_printed(
 def linear_output_squared_error_gradients(
     W1: Array, W2: Array, X: Array, Y: Array
 ) -> tuple[Array, Array]:
-    """002: (∇W1 L, ∇W2 L) for L = ‖W2 σ(W1 x) − y‖², with v = σ(W1 x), R = W2 v − y.
-
-    ∇W2 L = 2 R vᵀ and ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ.
-    """
+    """002, L = ‖W2 v − y‖², v = σ(W1 x), R = W2 v − y: ∇W2 L = 2 R vᵀ,
+    ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ."""
     W2, X, v, f = _two_layer_forward(W1, W2, X, "linear")
     return _two_layer_gradients(W2, X, v, 2.0 * (f - _as_targets(Y, "Y", f.shape)))
 
@@ -429,14 +378,8 @@ def _one_hot(labels: Array | Sequence[int], n_classes: int, batch: int) -> Array
 def softmax_cross_entropy_gradients(
     weights: Arrays, biases: Arrays, X: Array, labels: Array | Sequence[int], activation: str
 ) -> Gradients:
-    """004: the gradients of −log f(x)_y, f(x) = softmax(a(L+1)), layer by layer.
-
-    a(k) = b(k) + W(k) h(k-1), h(k) = g(a(k)) on the hidden layers, h(0) = x. At the
-    output, ∇a(L+1) = f(x) − e(y) (e(y) the one-hot vector of the class). Then for each
-    layer, going down: ∇W(k) = ∇a(k) h(k-1)ᵀ, ∇b(k) = ∇a(k), and for the hidden layer
-    below, ∇h(k) = W(k+1)ᵀ ∇a(k+1) and ∇a(k) = ∇h(k) ⊙ g′(a(k)). ``labels`` holds one
-    class index per example (0-based).
-    """
+    """004, −log f(x)_y, f(x) = softmax(a(L+1)): ∇a(L+1) = f(x) − e(y), ∇W(k) = ∇a(k) h(k-1)ᵀ,
+    ∇b(k) = ∇a(k), ∇h(k) = W(k+1)ᵀ ∇a(k+1), ∇a(k) = ∇h(k) ⊙ g′(a(k)); labels are 0-based."""
     weights = _float_arrays(weights)
     activations = [activation] * (len(weights) - 1) + ["linear"]
     forward = two_step_forward(weights, biases, X, activations)
