@@ -1,15 +1,12 @@
 """Every worked example of the lectures as data, with three independent gradients each.
 
-Each parameter's gradient is computed three ways: ``formula``, the lecture's derivation
-(:mod:`nn.lectures.formulas`); ``engine``, ``backward()`` through the loss built as a graph
-of Values (by nn's ``MLP.from_arrays`` and losses, or from Values where the network has no
-biases); ``finite difference``, central differences of a plain NumPy forward pass. The
-numbers make every branch matter: a ReLU unit that is off, several examples where the
-lecture sums over them, several outputs where a bracketing depends on it.
-
-Engine and formula compute the same number by other float operations, so they agree to
-1e-9 relative; a central difference with h = 1e-6 has truncation error O(h²) and rounding
-error ≈ 1e-10·|L|, so it is held to 1e-6 relative (plus 1e-8 absolute, for gradients of 0).
+``formula`` is the lecture's derivation (:mod:`nn.lectures.formulas`), ``engine`` is
+``backward()`` through the loss built from Values (by nn's MLP and losses where the network
+has biases), ``finite difference`` central differences of a plain NumPy forward pass. The
+numbers make every branch matter: a ReLU unit that is off, several examples where a lecture
+sums over them, several outputs where a bracketing depends on it. Engine and formula differ
+only by float rounding (1e-9 relative); a central difference with h = 1e-6 has truncation
+error O(h²) and rounding error ≈ 1e-10·|L| (1e-6 relative, plus 1e-8 for gradients of 0).
 """
 
 from __future__ import annotations
@@ -21,13 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograd_core import Value, numerical_gradient
-from nn import (
-    MLP,
-    binary_cross_entropy,
-    half_squared_error,
-    softmax_cross_entropy,
-    squared_error,
-)
+from nn import MLP, binary_cross_entropy, half_squared_error, softmax_cross_entropy, squared_error
 from nn.lectures import formulas
 from nn.losses import value_sum
 from nn.names import alpha_name, h_name, input_name, parameter_names, weight_name
@@ -48,9 +39,8 @@ def central_differences(
 ) -> list[Array]:
     """∂L/∂θ for every entry θ of ``arrays``, by central differences (L(θ + h) − L(θ − h)) / 2h.
 
-    ``loss`` maps a list of arrays shaped like ``arrays`` to a number, in plain NumPy. The
-    project's one central-difference routine, :func:`autograd_core.numerical_gradient`,
-    takes the differences; only ``.data`` of the Values it hands over is read.
+    ``loss`` maps arrays shaped like ``arrays`` to a number, in plain NumPy; the differences
+    are :func:`autograd_core.numerical_gradient`'s, which reads only the Values' ``.data``.
     """
     arrays = [np.asarray(a, dtype=float) for a in arrays]
     ends = np.cumsum([a.size for a in arrays])[:-1]
@@ -90,11 +80,10 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def lecture_symbol(name: str, style: str) -> str:
-    """How a lecture writes the parameter ``name`` ("W1[2,1]", "b1[2]"), in its own style.
+    """How a lecture writes the parameter ``name`` ("W1[2,1]", "b1[2]") in ``style``.
 
-    ``"001"``: w(1)₂,₁ and, for the bias, w(1)₂,₀; ``"002"``: W[1]₂,₁ and b[1]₂;
-    ``"002-nobias"``: (W₁)₂,₁; ``"003"``/``"004"``: W(1)₂,₁ and b(1)₂; anything else
-    returns ``name`` unchanged.
+    "001": w(1)₂,₁, w(1)₂,₀; "002": W[1]₂,₁, b[1]₂; "002-nobias": (W₁)₂,₁; "003"/"004": W(1)₂,₁,
+    b(1)₂; any other style gives ``name``.
     """
     kind, rest = name[0], name[1:]
     if "[" not in rest:
@@ -168,9 +157,8 @@ class Comparison:
 class WorkedExample:
     """One worked example: the lecture, the chosen numbers, and three ways to differentiate.
 
-    θ is in ``names`` order. ``numpy_loss(θ)`` is the loss by a plain NumPy forward pass,
-    ``formula_gradient(θ)`` the lecture's derivation, ``engine_graph(θ)`` the loss as a
-    Value with the parameters' leaf Values; ``network()``, for an nn MLP, gives
+    ``numpy_loss(θ)``, ``formula_gradient(θ)`` and ``engine_graph(θ)`` (the loss as a Value
+    and the parameters' leaves) take θ in ``names`` order; ``network()``, for an nn MLP, gives
     :func:`nn.draw_network` its ``(model, x, target, loss)`` for the first example.
     """
 
@@ -188,22 +176,14 @@ class WorkedExample:
         default=None, repr=False
     )
 
-    def finite_differences(self, step: float = FD_STEP) -> Array:
-        """Central differences of ``numpy_loss`` in each parameter, with step ``step``."""
-        return central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta], step)[0]
-
-    def engine_gradient(self) -> tuple[Value, list[Value], Array]:
-        """The engine's graph after ``backward()``: root, parameter leaves, their grads."""
-        root, leaves = self.engine_graph(self.theta.copy())
-        root.backward()
-        return root, leaves, np.array([leaf.grad for leaf in leaves])
-
     def run(self) -> Comparison:
         formula = np.asarray(self.formula_gradient(self.theta.copy()), dtype=float)
-        root, leaves, engine = self.engine_gradient()
+        root, leaves = self.engine_graph(self.theta.copy())
+        root.backward()
+        finite = central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta])[0]
         rows = [
-            Row(name, lecture_symbol(name, self.symbol_style), float(f), float(e), float(d))
-            for name, f, e, d in zip(self.names, formula, engine, self.finite_differences())
+            Row(name, lecture_symbol(name, self.symbol_style), float(f), leaf.grad, float(d))
+            for name, f, leaf, d in zip(self.names, formula, leaves, finite)
         ]
         return Comparison(self, rows, float(self.numpy_loss(self.theta.copy())), root, leaves)
 
@@ -237,9 +217,8 @@ def _value_matrix(W: Array, layer: int) -> list[list[Value]]:
 
 def _matrix_times(W: list[list[Value]], v: Sequence[Value]) -> list[Value]:
     """W v for a matrix of Values, each entry summed in input order: w₁v₁ + w₂v₂ + …"""
-    products = [
-        [w * x for w, x in zip(row, v)] for row in W
-    ]  # all products first: a drawing numbers nodes in creation order
+    # All products first, then the sums: a drawing numbers nodes in creation order.
+    products = [[w * x for w, x in zip(row, v)] for row in W]
     return [value_sum(row) for row in products]
 
 
@@ -261,14 +240,9 @@ def _mlp_example(
     labels: tuple[str, str, str],
     **about: str,
 ) -> WorkedExample:
-    """An example whose network is an MLP with biases: nn's MLP builds the engine's graph.
-
-    ``activations`` are the hidden and output ones; ``numpy_loss_of_output`` maps the NumPy
-    network's output (one column per example) to the loss; ``formula(weights, biases)`` is
-    the lecture's derivation; ``engine_loss(out, i)`` is example i's loss from the model's
-    output. ``labels`` name each example's output and loss and the total (``{i}``, the
-    example's number); ``about`` holds the WorkedExample's other fields.
-    """
+    """An example whose network is nn's MLP with biases: ``formula(weights, biases)``,
+    ``numpy_loss_of_output(y)`` on the NumPy output, ``engine_loss(out, i)`` on example i's;
+    ``labels`` name each example's output, loss (``{i}`` its number) and the total."""
     sizes = [weights[0].shape[1], *(W.shape[0] for W in weights)]
     hidden, output = activations
     layer_activations = [hidden] * (len(weights) - 1) + [output]
