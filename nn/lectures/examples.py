@@ -319,12 +319,7 @@ def bias_trick_example() -> WorkedExample:
 
 
 def two_step_numbers() -> tuple[list[Array], list[Array], Array, Array]:
-    """001's 2-2-1 network as ``(weights, biases, X, T)``, fresh arrays on every call.
-
-    W(1) = [[0.5, −0.25], [0.75, 1]], b(1) = (0.1, −0.2), W(2) = [[1.5, −0.5]],
-    b(2) = 0.3, x = (1, −2) and t = 1: the numbers of :func:`two_step_example`, for a
-    notebook that works the example step by step.
-    """
+    """001's 2-2-1 example as fresh ``(weights, biases, X, T)``, for a notebook to work by hand."""
     weights = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
     biases = [np.array([0.1, -0.2]), np.array([0.3])]
     return weights, biases, np.array([[1.0], [-2.0]]), np.array([[1.0]])
