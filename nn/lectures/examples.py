@@ -191,10 +191,6 @@ class WorkedExample:
 # -- engine building blocks -------------------------------------------------------------------
 
 
-def _columns(X: Array) -> list[list[float]]:
-    return [[float(x) for x in column] for column in np.asarray(X, dtype=float).T]
-
-
 def _inputs(column: Sequence[float]) -> list[Value]:
     """One example's inputs as leaves x1, x2, …, drawn as inputs (numbers would be constants)."""
     return [Value(x, label=input_name(j)) for j, x in enumerate(column, start=1)]
@@ -259,7 +255,7 @@ def _mlp_example(
     def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
         model = model_of(theta)
         losses = []
-        for i, column in enumerate(_columns(X), start=1):
+        for i, column in enumerate(X.T.tolist(), start=1):
             out = model(_inputs(column))
             if isinstance(out, Value):
                 out.label = output_label.format(i=i)
@@ -272,7 +268,7 @@ def _mlp_example(
             return engine_loss(outputs, 0)
 
         first_example_loss.__name__ = loss_label.format(i=1)
-        return model_of(flatten_layers(weights, biases)), _columns(X)[0], None, first_example_loss
+        return model_of(flatten_layers(weights, biases)), X.T.tolist()[0], None, first_example_loss
 
     return WorkedExample(
         names=tuple(parameter_names(sizes)),
@@ -406,7 +402,7 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
         weights, _ = unflatten_layers(theta, sizes, biases=False)
         W1_values, W2_values = (_value_matrix(W, k) for k, W in enumerate(weights, start=1))
         losses = []
-        for i, (x, y) in enumerate(zip(_columns(X), _columns(Y)), start=1):
+        for i, (x, y) in enumerate(zip(X.T.tolist(), Y.T.tolist()), start=1):
             alphas = _labelled(_matrix_times(W1_values, _inputs(x)), alpha_name, layer=1)
             v = _labelled([a.sigmoid() for a in alphas], h_name, layer=1)
             f = _labelled(_matrix_times(W2_values, v), alpha_name, layer=2)
