@@ -42,7 +42,7 @@ def add_command(commands: Any) -> None:
         help="check every worked example: formula = engine = finite difference",
         description="Run every worked example of the lectures; exit 0 only when all agree.",
     )
-    parser.set_defaults(run=lambda args: run_lectures(Path(args.out)))
+    parser.set_defaults(run=run)
     parser.add_argument(
         "--out",
         metavar="DIR",
@@ -56,6 +56,10 @@ def _directory(text: str) -> str:
     if not text:  # "" would silently mean the current directory
         raise argparse.ArgumentTypeError("DIR is empty; give a directory (. for this one)")
     return text
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_lectures(Path(args.out))
 
 
 def run_lectures(
