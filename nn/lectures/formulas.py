@@ -287,11 +287,11 @@ def bce_sigmoid_network_gradients(weights: Arrays, biases: Arrays, X: Array, Y: 
 # == 002: two-layer networks without biases, L = ‖·‖² ========================================
 
 
-def _two_layer_forward(W1: Array, W2: Array, X: Array, output: str) -> tuple[Array, ...]:
-    """002's v = σ(W1 x) and ŷ = f(W2 v), no biases: ``(W2, x, v, ŷ)``."""
+def _two_layer_forward(W1: Array, W2: Array, X: Array, output: str) -> tuple[list[Array], ...]:
+    """002's network without biases: ``([W1, W2], [x, v, ŷ])``, v = σ(W1 x), ŷ = f(W2 v)."""
     weights = _float_arrays([W1, W2])
     zero_biases = [np.zeros(W.shape[0]) for W in weights]
-    return weights[1], *two_step_forward(weights, zero_biases, X, ["sigmoid", output]).hs
+    return weights, two_step_forward(weights, zero_biases, X, ["sigmoid", output]).hs
 
 
 def _two_layer_gradients(W2: Array, X: Array, v: Array, output_term: Array) -> tuple[Array, Array]:
@@ -304,7 +304,7 @@ def sigmoid_output_squared_error_gradients(
 ) -> tuple[Array, Array]:
     """002, L = ‖σ(W2 v) − y‖², v = σ(W1 x), R = ŷ − y: ∇W2 L = 2 (R ⊙ ŷ ⊙ (1 − ŷ)) vᵀ,
     ∇W1 L = 2 ((W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v)) xᵀ."""
-    W2, X, v, y_hat = _two_layer_forward(W1, W2, X, "sigmoid")
+    (_, W2), (X, v, y_hat) = _two_layer_forward(W1, W2, X, "sigmoid")
     R = y_hat - _as_targets(Y, "Y", y_hat.shape)
     return _two_layer_gradients(W2, X, v, 2.0 * R * y_hat * (1.0 - y_hat))
 
@@ -316,7 +316,7 @@ def sigmoid_output_squared_error_first_layer_gradient_as_printed(
 
     W2ᵀR has one entry per hidden unit, ŷ one per output: right with one output, wrong with
     as many outputs as hidden units, undefined otherwise."""
-    W2, X, v, y_hat = _two_layer_forward(W1, W2, X, "sigmoid")
+    (_, W2), (X, v, y_hat) = _two_layer_forward(W1, W2, X, "sigmoid")
     if y_hat.shape[0] not in (1, v.shape[0]):
         raise ValueError(
             f"the printed ∇W1 multiplies W2ᵀR ({v.shape[0]} hidden units) element-wise by "
@@ -332,7 +332,7 @@ def linear_output_squared_error_gradients(
 ) -> tuple[Array, Array]:
     """002, L = ‖W2 v − y‖², v = σ(W1 x), R = W2 v − y: ∇W2 L = 2 R vᵀ,
     ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ."""
-    W2, X, v, f = _two_layer_forward(W1, W2, X, "linear")
+    (_, W2), (X, v, f) = _two_layer_forward(W1, W2, X, "linear")
     return _two_layer_gradients(W2, X, v, 2.0 * (f - _as_targets(Y, "Y", f.shape)))
 
 
