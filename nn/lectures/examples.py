@@ -30,6 +30,7 @@ FD_ATOL = 1e-8
 FD_STEP = 1e-6
 
 Array = np.ndarray
+Layers = tuple[list[Array], list[Array]]  # (weights, biases), or their gradients
 
 # -- parameters in the lectures' notation ------------------------------------------------------
 
@@ -62,9 +63,7 @@ def flatten_layers(weights: Sequence[Array], biases: Sequence[Array] | None = No
     return np.concatenate([np.asarray(W, dtype=float).ravel() for W in weights])
 
 
-def unflatten_layers(
-    theta: Array, sizes: Sequence[int], biases: bool = True
-) -> tuple[list[Array], list[Array]]:
+def unflatten_layers(theta: Array, sizes: Sequence[int], biases: bool = True) -> Layers:
     """Undo :func:`flatten_layers`: ``(weights, biases)``; biases are empty without them."""
     weights, bias_list, start = [], [], 0
     for n_in, n_out in itertools.pairwise(sizes):
@@ -231,7 +230,7 @@ def _mlp_example(
     activations: tuple[str, str],
     X: Array,
     numpy_loss_of_output: Callable[[Array], float],
-    formula: Callable[[list[Array], list[Array]], tuple[list[Array], list[Array]]],
+    formula: Callable[[list[Array], list[Array]], Layers],
     engine_loss: Callable[[Value | list[Value], int], Value],
     labels: tuple[str, str, str],
     **about: str,
@@ -289,7 +288,7 @@ def bias_trick_example() -> WorkedExample:
     """000: a scalar-output network y = W(2) φ⊙(W(1) x + b(1)) + b(2), by the bias trick."""
     X = np.array([[1.0], [-0.5], [2.0]])
 
-    def formula(Ws: list[Array], bs: list[Array]) -> tuple[list[Array], list[Array]]:
+    def formula(Ws: list[Array], bs: list[Array]) -> Layers:
         augmented = formulas.with_bias_column(Ws, bs)
         grads = formulas.bias_trick_delta_recurrence_gradients(augmented, X, "sigmoid")
         return formulas.split_bias_column(grads)
