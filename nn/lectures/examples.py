@@ -1,25 +1,12 @@
 """Every worked example of the lectures as data, with three independent gradients each.
 
-An example knows its parameters under the lectures' names, and computes the gradient of
-its loss with respect to each of them three ways:
-
-- ``formula``: the lecture's hand derivation (:mod:`nn.lectures.formulas`);
-- ``engine``: the loss built as a graph of Values (through ``nn``'s ``MLP.from_arrays``
-  and losses where the lecture's network fits them, from Values directly where it has no
-  biases) and ``backward()``;
-- ``finite difference``: central differences (L(θ + h) − L(θ − h)) / 2h
-  (:func:`central_differences`) of a plain NumPy forward pass, which shares nothing with
-  the engine's differentiation.
-
-The numbers are chosen so that every branch of the derivation matters: a ReLU unit that is
-off (its row of gradients must be exactly 0), more than one example where the lecture sums
-over examples, more than one output where a bracketing question depends on it.
-
-Agreement (see :data:`ENGINE_RTOL` and :data:`FD_RTOL`): engine and formula compute the
-same real number by different float operations, so they must agree to 1e-9 relative;
-a central difference with h = 1e-6 carries a truncation error of order h² and a rounding
-error of order 1e-16·|L|/h ≈ 1e-10·|L|, so it is held to 1e-6 relative (plus 1e-8
-absolute, for gradients that are 0).
+``formula`` is the lecture's derivation (:mod:`nn.lectures.formulas`), ``engine`` is
+``backward()`` through the loss built from Values (by nn's MLP and losses where the network
+has biases), ``finite difference`` central differences of a plain NumPy forward pass. The
+numbers make every branch matter: a ReLU unit that is off, several examples where a lecture
+sums over them, several outputs where a bracketing depends on it. Engine and formula differ
+only by float rounding (1e-9 relative); a central difference with h = 1e-6 has truncation
+error O(h²) and rounding error ≈ 1e-10·|L| (1e-6 relative, plus 1e-8 for gradients of 0).
 """
 
 from __future__ import annotations
@@ -31,13 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograd_core import Value, numerical_gradient
-from nn import (
-    MLP,
-    binary_cross_entropy,
-    half_squared_error,
-    softmax_cross_entropy,
-    squared_error,
-)
+from nn import MLP, binary_cross_entropy, half_squared_error, softmax_cross_entropy, squared_error
 from nn.lectures import formulas
 from nn.losses import value_sum
 from nn.names import alpha_name, h_name, input_name, parameter_names, weight_name
@@ -49,6 +30,7 @@ FD_ATOL = 1e-8
 FD_STEP = 1e-6
 
 Array = np.ndarray
+Layers = tuple[list[Array], list[Array]]  # (weights, biases), or their gradients
 
 # -- parameters in the lectures' notation ------------------------------------------------------
 
@@ -58,10 +40,8 @@ def central_differences(
 ) -> list[Array]:
     """∂L/∂θ for every entry θ of ``arrays``, by central differences (L(θ + h) − L(θ − h)) / 2h.
 
-    ``loss`` maps a list of arrays shaped like ``arrays`` to a number, in plain NumPy. The
-    differences are taken by :func:`autograd_core.numerical_gradient`, the project's one
-    central-difference routine: it hands the shifted numbers over as Values, of which only
-    ``.data`` is read here, so none of the engine's differentiation is involved.
+    ``loss`` maps arrays shaped like ``arrays`` to a number, in plain NumPy; the differences
+    are :func:`autograd_core.numerical_gradient`'s, which reads only the Values' ``.data``.
     """
     arrays = [np.asarray(a, dtype=float) for a in arrays]
     ends = np.cumsum([a.size for a in arrays])[:-1]
@@ -78,23 +58,16 @@ def central_differences(
 
 def flatten_layers(weights: Sequence[Array], biases: Sequence[Array] | None = None) -> Array:
     """The parameter vector θ in :func:`nn.names.parameter_names` order."""
-    parts = []
-    for k, W in enumerate(weights):
-        W = np.asarray(W, dtype=float)
-        if biases is None:
-            parts.append(W.ravel())
-        else:
-            parts.append(np.column_stack([W, np.asarray(biases[k], dtype=float)]).ravel())
-    return np.concatenate(parts)
+    if biases is not None:
+        weights = formulas.with_bias_column(weights, biases)
+    return np.concatenate([np.asarray(W, dtype=float).ravel() for W in weights])
 
 
-def unflatten_layers(
-    theta: Array, sizes: Sequence[int], biases: bool = True
-) -> tuple[list[Array], list[Array]]:
+def unflatten_layers(theta: Array, sizes: Sequence[int], biases: bool = True) -> Layers:
     """Undo :func:`flatten_layers`: ``(weights, biases)``; biases are empty without them."""
     weights, bias_list, start = [], [], 0
     for n_in, n_out in itertools.pairwise(sizes):
-        width = n_in + (1 if biases else 0)
+        width = n_in + int(biases)
         block = np.asarray(theta[start : start + n_out * width], dtype=float).reshape(n_out, width)
         start += n_out * width
         weights.append(block[:, :n_in].copy())
@@ -105,32 +78,26 @@ def unflatten_layers(
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _sub(text: str) -> str:
-    return text.translate(_SUBSCRIPTS)
-
-
 def lecture_symbol(name: str, style: str) -> str:
-    """How a lecture writes the parameter ``name`` ("W1[2,1]", "b1[2]"), in its own style.
+    """How a lecture writes the parameter ``name`` ("W1[2,1]", "b1[2]") in ``style``.
 
-    ``"001"``: w(1)₂,₁ and, for the bias, w(1)₂,₀; ``"002"``: W[1]₂,₁ and b[1]₂;
-    ``"002-nobias"``: (W₁)₂,₁; ``"003"``/``"004"``: W(1)₂,₁ and b(1)₂; anything else
-    returns ``name`` unchanged.
+    "001": w(1)₂,₁, w(1)₂,₀; "002": W[1]₂,₁, b[1]₂; "002-nobias": (W₁)₂,₁; "003"/"004": W(1)₂,₁,
+    b(1)₂; any other style gives ``name``.
     """
     kind, rest = name[0], name[1:]
     if "[" not in rest:
         return name
-    layer, index = rest.split("[", 1)
-    index = index.rstrip("]")
-    row, _, column = index.partition(",")
-    if style == "001":
-        return f"w({layer}){_sub(row)},{_sub(column if kind == 'W' else '0')}"
-    if style == "002":
-        return f"{kind}[{layer}]{_sub(row)}" + (f",{_sub(column)}" if column else "")
-    if style == "002-nobias":
-        return f"(W{_sub(layer)}){_sub(row)},{_sub(column)}"
-    if style in ("003", "004"):
-        return f"{kind}({layer}){_sub(row)}" + (f",{_sub(column)}" if column else "")
-    return name
+    layer, index = rest.rstrip("]").split("[", 1)
+    row, _, column = index.translate(_SUBSCRIPTS).partition(",")
+    tail = f",{column}" if column else ""
+    styles = {
+        "001": f"w({layer}){row},{column if kind == 'W' else '₀'}",
+        "002": f"{kind}[{layer}]{row}{tail}",
+        "002-nobias": f"(W{layer.translate(_SUBSCRIPTS)}){row}{tail}",
+        "003": f"{kind}({layer}){row}{tail}",
+        "004": f"{kind}({layer}){row}{tail}",
+    }
+    return styles.get(style, name)
 
 
 # -- an example and its comparison ---------------------------------------------------------------
@@ -158,9 +125,7 @@ class Row:
 
     @property
     def finite_difference_agrees(self) -> bool:
-        worst = max(
-            abs(self.finite_difference - self.formula), abs(self.finite_difference - self.engine)
-        )
+        worst = max(abs(self.finite_difference - v) for v in (self.formula, self.engine))
         return worst <= FD_RTOL * abs(self.formula) + FD_ATOL
 
     @property
@@ -191,9 +156,9 @@ class Comparison:
 class WorkedExample:
     """One worked example: the lecture, the chosen numbers, and three ways to differentiate.
 
-    ``numpy_loss(θ)`` is the loss from a plain NumPy forward pass; ``formula_gradient(θ)``
-    the lecture's derivation; ``engine_graph(θ)`` returns the loss as a Value together with
-    the leaf Values of the parameters, in ``names`` order. θ is in ``names`` order.
+    ``numpy_loss(θ)``, ``formula_gradient(θ)`` and ``engine_graph(θ)`` (the loss as a Value
+    and the parameters' leaves) take θ in ``names`` order; ``network()``, for an nn MLP, gives
+    :func:`nn.draw_network` its ``(model, x, target, loss)`` for the first example.
     """
 
     key: str
@@ -206,158 +171,112 @@ class WorkedExample:
     formula_gradient: Callable[[Array], Array] = field(repr=False)
     engine_graph: Callable[[Array], tuple[Value, list[Value]]] = field(repr=False)
     symbol_style: str = ""
-    #: For an example whose network is an nn MLP: ``(model, x, target, loss)`` of its
-    #: first example, what :func:`nn.draw_network` takes; None for the others.
     network: Callable[[], tuple[MLP, list[float], object, Callable]] | None = field(
         default=None, repr=False
     )
 
-    def finite_differences(self, step: float = FD_STEP) -> Array:
-        """Central differences of ``numpy_loss`` in each parameter, with step ``step``."""
-        return central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta], step)[0]
-
-    def engine_gradient(self) -> tuple[Value, list[Value], Array]:
-        """The engine's graph after ``backward()``: root, parameter leaves, their grads."""
-        root, leaves = self.engine_graph(self.theta.copy())
-        root.backward()
-        return root, leaves, np.array([leaf.grad for leaf in leaves])
-
     def run(self) -> Comparison:
         formula = np.asarray(self.formula_gradient(self.theta.copy()), dtype=float)
-        root, leaves, engine = self.engine_gradient()
-        finite = self.finite_differences()
+        root, leaves = self.engine_graph(self.theta.copy())
+        root.backward()
+        finite = central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta])[0]
         rows = [
-            Row(name, lecture_symbol(name, self.symbol_style), float(f), float(e), float(d))
-            for name, f, e, d in zip(self.names, formula, engine, finite)
+            Row(name, lecture_symbol(name, self.symbol_style), float(f), leaf.grad, float(d))
+            for name, f, leaf, d in zip(self.names, formula, leaves, finite)
         ]
-        loss = float(self.numpy_loss(self.theta.copy()))
-        return Comparison(self, rows, loss, root, leaves)
+        return Comparison(self, rows, float(self.numpy_loss(self.theta.copy())), root, leaves)
 
 
 # -- engine building blocks -------------------------------------------------------------------
 
 
-def _mlp(theta: Array, sizes: Sequence[int], activation: str, output_activation: str):
-    """``nn``'s MLP holding θ, and its parameters in :func:`nn.names.parameter_names` order."""
-
-    weights, biases = unflatten_layers(theta, sizes)
-    model = MLP.from_arrays(
-        weights, biases, activation=activation, output_activation=output_activation
-    )
-    by_name = dict(model.named_parameters())
-    names = parameter_names(sizes)
-    if sorted(by_name) != sorted(names):
-        raise RuntimeError(
-            f"nn's parameter names {sorted(by_name)} differ from the lectures' {sorted(names)}"
-        )
-    return model, [by_name[name] for name in names]
-
-
-def _as_list(output: Value | list[Value]) -> list[Value]:
-    return output if isinstance(output, list) else [output]
-
-
-def _value_matrix(
-    theta: Array, start: int, shape: tuple[int, int], layer: int
-) -> list[list[Value]]:
-    rows, columns = shape
-    return [
-        [
-            Value(theta[start + i * columns + j], label=weight_name(layer, i + 1, j + 1))
-            for j in range(columns)
-        ]
-        for i in range(rows)
-    ]
-
-
-def _matrix_times(W: list[list[Value]], v: Sequence[Value | float]) -> list[Value]:
-    """W v for a matrix of Values, each entry summed in input order: w₁v₁ + w₂v₂ + …"""
-    products = [[w * x for w, x in zip(row, v)] for row in W]
-    return [value_sum(row) for row in products]
-
-
-def _columns(X: Array) -> list[list[float]]:
-    return [[float(x) for x in column] for column in np.asarray(X, dtype=float).T]
+def _inputs(column: Sequence[float]) -> list[Value]:
+    """One example's inputs as leaves x1, x2, …, drawn as inputs (numbers would be constants)."""
+    return [Value(x, label=input_name(j)) for j, x in enumerate(column, start=1)]
 
 
 def _labelled(nodes: list[Value], name: Callable[[int, int], str], layer: int) -> list[Value]:
-    """Label each node of a layer as nn does ("α1[2]", "h1[2]"); a drawing then frames each
-    neuron's α and h together, titled with its name."""
+    """Label a layer's nodes as nn does ("α1[2]", "h1[2]"), so a drawing frames each neuron."""
     for row, node in enumerate(nodes, start=1):
         node.label = name(layer, row)
     return nodes
 
 
-def _inputs(column: Sequence[float]) -> list[Value]:
-    """One example's inputs as labelled leaves x1, x2, …, so a drawing shows them as inputs.
+def _value_matrix(W: Array, layer: int) -> list[list[Value]]:
+    """W(layer) as leaf Values named as nn names them ("W1[2,1]")."""
+    return [
+        [Value(w, label=weight_name(layer, i, j)) for j, w in enumerate(row, start=1)]
+        for i, row in enumerate(W, start=1)
+    ]
 
-    (Plain numbers would become constants: unlabelled boxes, one per use.)
-    """
-    return [Value(x, label=input_name(j)) for j, x in enumerate(column, start=1)]
+
+def _matrix_times(W: list[list[Value]], v: Sequence[Value]) -> list[Value]:
+    """W v for a matrix of Values, each entry summed in input order: w₁v₁ + w₂v₂ + …"""
+    # All products first, then the sums: a drawing numbers nodes in creation order.
+    products = [[w * x for w, x in zip(row, v)] for row in W]
+    return [value_sum(row) for row in products]
+
+
+def _summed(losses: list[Value], label: str) -> Value:
+    total = value_sum(losses)
+    total.label = label
+    return total
 
 
 def _mlp_example(
     *,
-    sizes: Sequence[int],
     weights: Sequence[Array],
     biases: Sequence[Array],
-    hidden: str,
-    output: str,
+    activations: tuple[str, str],
     X: Array,
     numpy_loss_of_output: Callable[[Array], float],
-    formula: Callable[[list[Array], list[Array]], tuple[list[Array], list[Array]]],
+    formula: Callable[[list[Array], list[Array]], Layers],
     engine_loss: Callable[[Value | list[Value], int], Value],
     labels: tuple[str, str, str],
     **about: str,
 ) -> WorkedExample:
-    """An example whose network is an MLP with biases: nn's MLP builds the engine's graph.
-
-    ``numpy_loss_of_output`` maps the NumPy network's output (one column per example) to
-    the loss; ``formula(weights, biases)`` is the lecture's derivation; ``engine_loss(out,
-    i)`` is example i's loss from the model's output. ``labels`` names, for the drawing,
-    each example's output and loss and the total (``{i}`` is the example's number).
-    ``about`` holds the WorkedExample's key, lecture, title, description and symbol style.
-    """
-    activations = [hidden] * (len(sizes) - 2) + [output]
+    """An example whose network is nn's MLP with biases: ``formula(weights, biases)``,
+    ``numpy_loss_of_output(y)`` on the NumPy output, ``engine_loss(out, i)`` on example i's;
+    ``labels`` name each example's output, loss (``{i}`` its number) and the total."""
+    sizes = [weights[0].shape[1], *(W.shape[0] for W in weights)]
+    hidden, output = activations
+    layer_activations = [hidden] * (len(weights) - 1) + [output]
     output_label, loss_label, total_label = labels
+
+    def model_of(theta: Array) -> MLP:
+        Ws, bs = unflatten_layers(theta, sizes)
+        return MLP.from_arrays(Ws, bs, activation=hidden, output_activation=output)
 
     def numpy_loss(theta: Array) -> float:
         Ws, bs = unflatten_layers(theta, sizes)
-        return numpy_loss_of_output(formulas.two_step_forward(Ws, bs, X, activations).hs[-1])
-
-    def formula_gradient(theta: Array) -> Array:
-        return flatten_layers(*formula(*unflatten_layers(theta, sizes)))
+        return numpy_loss_of_output(formulas.two_step_forward(Ws, bs, X, layer_activations).hs[-1])
 
     def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-        model, leaves = _mlp(theta, sizes, hidden, output)
+        model = model_of(theta)
         losses = []
-        for i, column in enumerate(_columns(X), start=1):
+        for i, column in enumerate(X.T.tolist(), start=1):
             out = model(_inputs(column))
             if isinstance(out, Value):
                 out.label = output_label.format(i=i)
-            loss = engine_loss(out, i - 1)
-            loss.label = loss_label.format(i=i)
-            losses.append(loss)
-        total = value_sum(losses)
-        total.label = total_label
-        return total, leaves
+            losses.append(engine_loss(out, i - 1))
+            losses[-1].label = loss_label.format(i=i)
+        return _summed(losses, total_label), model.parameters()
 
     def network() -> tuple[MLP, list[float], object, Callable]:
-        model, _ = _mlp(flatten_layers(weights, biases), sizes, hidden, output)
-
         def first_example_loss(outputs: Value | list[Value], target: object) -> Value:
             return engine_loss(outputs, 0)
 
         first_example_loss.__name__ = loss_label.format(i=1)
-        return model, _columns(X)[0], None, first_example_loss
+        return model_of(flatten_layers(weights, biases)), X.T.tolist()[0], None, first_example_loss
 
     return WorkedExample(
         names=tuple(parameter_names(sizes)),
         theta=flatten_layers(weights, biases),
         numpy_loss=numpy_loss,
-        formula_gradient=formula_gradient,
+        formula_gradient=lambda theta: flatten_layers(*formula(*unflatten_layers(theta, sizes))),
         engine_graph=engine_graph,
         network=network,
+        lecture=about["key"][:3],
         **about,
     )
 
@@ -369,25 +288,21 @@ def bias_trick_example() -> WorkedExample:
     """000: a scalar-output network y = W(2) φ⊙(W(1) x + b(1)) + b(2), by the bias trick."""
     X = np.array([[1.0], [-0.5], [2.0]])
 
-    def formula(Ws: list[Array], bs: list[Array]) -> tuple[list[Array], list[Array]]:
-        augmented = formulas.bias_trick_delta_recurrence_gradients(
-            formulas.with_bias_column(Ws, bs), X, "sigmoid"
-        )
-        return formulas.split_bias_column(augmented)
+    def formula(Ws: list[Array], bs: list[Array]) -> Layers:
+        augmented = formulas.with_bias_column(Ws, bs)
+        grads = formulas.bias_trick_delta_recurrence_gradients(augmented, X, "sigmoid")
+        return formulas.split_bias_column(grads)
 
     return _mlp_example(
-        sizes=(3, 2, 1),
         weights=[np.array([[0.5, -0.3, 0.8], [-0.6, 0.9, 0.2]]), np.array([[1.4, -0.7]])],
         biases=[np.array([0.1, -0.4]), np.array([0.3])],
-        hidden="sigmoid",
-        output="linear",
+        activations=("sigmoid", "linear"),
         X=X,
         numpy_loss_of_output=lambda y: float(y.sum()),
         formula=formula,
         engine_loss=lambda y, i: y,
         labels=("y", "y", "y"),
         key="000-bias-trick",
-        lecture="000",
         title="000: the bias trick — append 1 to x, give each W(k) its bias as a last column",
         description=(
             "A 3-2-1 network, sigmoid hidden layer, linear scalar output y, at "
@@ -399,13 +314,7 @@ def bias_trick_example() -> WorkedExample:
 
 
 def two_step_numbers() -> tuple[list[Array], list[Array], Array, Array]:
-    """001's 2-2-1 network as ``(weights, biases, X, T)``, fresh arrays on every call.
-
-    W(1) = [[0.5, −0.25], [0.75, 1]], b(1) = (0.1, −0.2), W(2) = [[1.5, −0.5]],
-    b(2) = 0.3; X is the column x = (1, −2) and T the target t = 1. A notebook working the
-    example step by step takes its numbers from here, so they stay those of
-    :func:`two_step_example`.
-    """
+    """001's 2-2-1 example as fresh ``(weights, biases, X, T)``, for a notebook to work by hand."""
     weights = [np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([[1.5, -0.5]])]
     biases = [np.array([0.1, -0.2]), np.array([0.3])]
     return weights, biases, np.array([[1.0], [-2.0]]), np.array([[1.0]])
@@ -413,21 +322,17 @@ def two_step_numbers() -> tuple[list[Array], list[Array], Array, Array]:
 
 def two_step_example() -> WorkedExample:
     """001: the 2-2-1 network (ReLU hidden, linear output, J = ½(t − y)²), 9 derivatives."""
-
     weights, biases, X, T = two_step_numbers()
     return _mlp_example(
-        sizes=(2, 2, 1),
         weights=weights,
         biases=biases,
-        hidden="relu",
-        output="linear",
+        activations=("relu", "linear"),
         X=X,
         numpy_loss_of_output=lambda y: float(0.5 * np.sum((T - y) ** 2)),
         formula=lambda Ws, bs: formulas.two_step_gradients(Ws, bs, X, T, ["relu", "linear"]),
         engine_loss=lambda y, i: half_squared_error(y, list(T[:, i])),
         labels=("y", "J", "J"),
         key="001-two-step",
-        lecture="001",
         title="001: the two-step algorithm on the 2-2-1 network (ReLU, linear output, ½(t − y)²)",
         description=(
             "x = (1, −2), t = 1. α(1) = (1.1, −1.45): hidden unit 2 is off, so its ReLU "
@@ -441,26 +346,22 @@ def two_step_example() -> WorkedExample:
 
 def binary_cross_entropy_example() -> WorkedExample:
     """002: the 3-layer sigmoid network with binary cross-entropy summed over examples."""
-
     X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
     Y = np.array([[1.0, 0.0, 1.0]])
     return _mlp_example(
-        sizes=(2, 3, 2, 1),
         weights=[
             np.array([[0.4, -0.6], [0.7, 0.2], [-0.3, 0.8]]),
             np.array([[0.5, -0.9, 0.3], [-0.4, 0.6, 0.8]]),
             np.array([[1.1, -0.7]]),
         ],
         biases=[np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.15])],
-        hidden="sigmoid",
-        output="sigmoid",
+        activations=("sigmoid", "sigmoid"),
         X=X,
         numpy_loss_of_output=lambda p: float(-np.sum(Y * np.log(p) + (1 - Y) * np.log(1 - p))),
         formula=lambda Ws, bs: formulas.bce_sigmoid_network_gradients(Ws, bs, X, Y),
         engine_loss=lambda p, i: binary_cross_entropy(p, list(Y[:, i])),
         labels=("ŷ({i})", "L({i})", "L"),
         key="002-binary-cross-entropy",
-        lecture="002",
         title="002: binary cross-entropy on the 3-layer sigmoid network (2-3-2-1)",
         description=(
             "Three examples x(i) = (0.5, 1.5), (−1, 0.25), (2, −0.5) with labels 1, 0, 1; "
@@ -479,58 +380,47 @@ def _two_layer_example(sigmoid_output: bool) -> WorkedExample:
     W2 = np.array([[0.8, -0.5, 0.3], [-0.6, 0.4, 0.9]])
     X = np.array([[1.0, -0.5], [0.5, 2.0]])
     Y = np.array([[0.2, 0.9], [0.7, 0.1]])
-
-    def forward(theta: Array) -> Array:
-        weights, _ = unflatten_layers(theta, sizes, biases=False)
-        zero_biases = [np.zeros(W.shape[0]) for W in weights]
-        output = "sigmoid" if sigmoid_output else "linear"
-        return formulas.two_step_forward(weights, zero_biases, X, ["sigmoid", output]).hs[-1]
-
-    def numpy_loss(theta: Array) -> float:
-        return float(np.sum((forward(theta) - Y) ** 2))
-
+    output = "sigmoid" if sigmoid_output else "linear"
     gradients = (
         formulas.sigmoid_output_squared_error_gradients
         if sigmoid_output
         else formulas.linear_output_squared_error_gradients
     )
 
+    def numpy_loss(theta: Array) -> float:
+        weights, _ = unflatten_layers(theta, sizes, biases=False)
+        zero_biases = [np.zeros(W.shape[0]) for W in weights]
+        y_hat = formulas.two_step_forward(weights, zero_biases, X, ["sigmoid", output]).hs[-1]
+        return float(np.sum((y_hat - Y) ** 2))
+
     def formula_gradient(theta: Array) -> Array:
         (W1_, W2_), _ = unflatten_layers(theta, sizes, biases=False)
         return flatten_layers(list(gradients(W1_, W2_, X, Y)))
 
     def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
-
-        W1_values = _value_matrix(theta, 0, (3, 2), layer=1)
-        W2_values = _value_matrix(theta, 6, (2, 3), layer=2)
+        weights, _ = unflatten_layers(theta, sizes, biases=False)
+        W1_values, W2_values = (_value_matrix(W, k) for k, W in enumerate(weights, start=1))
         losses = []
-        for i, (x, y) in enumerate(zip(_columns(X), _columns(Y)), start=1):
+        for i, (x, y) in enumerate(zip(X.T.tolist(), Y.T.tolist()), start=1):
             alphas = _labelled(_matrix_times(W1_values, _inputs(x)), alpha_name, layer=1)
             v = _labelled([a.sigmoid() for a in alphas], h_name, layer=1)
             f = _labelled(_matrix_times(W2_values, v), alpha_name, layer=2)
             y_hat = _labelled([z.sigmoid() for z in f], h_name, layer=2) if sigmoid_output else f
-            loss = squared_error(y_hat, y)
-            loss.label = f"L({i})"
-            losses.append(loss)
-        total = value_sum(losses)
-        total.label = "L"
-        return total, [w for row in W1_values + W2_values for w in row]
+            losses.append(squared_error(y_hat, y))
+            losses[-1].label = f"L({i})"
+        return _summed(losses, "L"), [w for row in W1_values + W2_values for w in row]
 
     if sigmoid_output:
-        key, title = (
-            "002-sigmoid-output",
-            "002: L = ‖σ(W2 σ(W1 x)) − y‖², closed forms of ∇W1 L and ∇W2 L (no biases)",
-        )
+        key = "002-sigmoid-output"
+        title = "002: L = ‖σ(W2 σ(W1 x)) − y‖², closed forms of ∇W1 L and ∇W2 L (no biases)"
         extra = (
             "Two outputs, so the printed ∇W1 L, read as written, does not even type-check "
             "(W2ᵀR has 3 entries, ŷ has 2); the formula is 2 (W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ "
             "(1 − v) xᵀ with R = ŷ − y."
         )
     else:
-        key, title = (
-            "002-linear-output",
-            "002: L = ‖W2 σ(W1 x) − y‖², closed forms of ∇W1 L and ∇W2 L (no biases)",
-        )
+        key = "002-linear-output"
+        title = "002: L = ‖W2 σ(W1 x) − y‖², closed forms of ∇W1 L and ∇W2 L (no biases)"
         extra = "∇W2 L = 2 R vᵀ and ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ with R = W2 v − y."
     return WorkedExample(
         key=key,
@@ -565,9 +455,6 @@ CHAIN_X = 1.5
 def square_chain_example() -> WorkedExample:
     """002: y = x², z = y², so dz/dx = 4xy = 4x³ (13.5 at x = 1.5)."""
 
-    def numpy_loss(theta: Array) -> float:
-        return float((theta[0] ** 2) ** 2)
-
     def engine_graph(theta: Array) -> tuple[Value, list[Value]]:
         x = Value(theta[0], label="x")
         y = x**2
@@ -583,7 +470,7 @@ def square_chain_example() -> WorkedExample:
         description=f"At x = {CHAIN_X}: y = 2.25, z = 5.0625 and dz/dx = 4·1.5·2.25 = 13.5.",
         names=("x",),
         theta=np.array([CHAIN_X]),
-        numpy_loss=numpy_loss,
+        numpy_loss=lambda theta: float((theta[0] ** 2) ** 2),
         formula_gradient=lambda theta: np.atleast_1d(formulas.square_chain_derivative(theta[0])),
         engine_graph=engine_graph,
     )
@@ -593,22 +480,19 @@ def delta_recurrence_example() -> WorkedExample:
     """003: a deeper scalar-output network (2-3-3-1, tanh), by the δ recurrence."""
     X = np.array([[0.8, -1.2], [-0.6, 0.4]])
     return _mlp_example(
-        sizes=(2, 3, 3, 1),
         weights=[
             np.array([[0.4, -0.7], [0.9, 0.2], [-0.5, 0.6]]),
             np.array([[0.3, -0.8, 0.5], [0.6, 0.4, -0.2], [-0.7, 0.1, 0.9]]),
             np.array([[1.2, -0.9, 0.7]]),
         ],
         biases=[np.array([0.1, -0.3, 0.2]), np.array([0.05, -0.1, 0.15]), np.array([0.25])],
-        hidden="tanh",
-        output="linear",
+        activations=("tanh", "linear"),
         X=X,
         numpy_loss_of_output=lambda y: float(y.sum()),
         formula=lambda Ws, bs: formulas.delta_recurrence_gradients(Ws, bs, X, "tanh"),
         engine_loss=lambda y, i: y,
         labels=("y({i})", "y({i})", "Σy"),
         key="003-delta-recurrence",
-        lecture="003",
         title="003: the δ recurrence on a deeper scalar-output network (2-3-3-1, tanh)",
         description=(
             "φ = tanh on both hidden layers, linear scalar output, two examples x = (0.8, "
@@ -621,7 +505,6 @@ def delta_recurrence_example() -> WorkedExample:
 
 def softmax_example() -> WorkedExample:
     """004: −log softmax(f(x))_y through two ReLU hidden layers (2-3-2-3)."""
-
     X = np.array([[1.0, -0.5], [0.5, 1.5]])
     classes = np.array([2, 0])
 
@@ -631,22 +514,19 @@ def softmax_example() -> WorkedExample:
         return float(np.sum(log_norm - logits[classes, np.arange(len(classes))]))
 
     return _mlp_example(
-        sizes=(2, 3, 2, 3),
         weights=[
             np.array([[0.6, -0.4], [-0.8, 0.3], [0.5, 0.9]]),
             np.array([[0.7, -0.5, 0.4], [-0.3, 0.8, 0.6]]),
             np.array([[0.5, -0.6], [-0.4, 0.9], [0.3, 0.2]]),
         ],
         biases=[np.array([0.1, -0.2, 0.05]), np.array([0.2, -0.1]), np.array([0.0, 0.1, -0.1])],
-        hidden="relu",
-        output="linear",
+        activations=("relu", "linear"),
         X=X,
         numpy_loss_of_output=numpy_loss_of_output,
         formula=lambda Ws, bs: formulas.softmax_cross_entropy_gradients(Ws, bs, X, classes, "relu"),
-        engine_loss=lambda logits, i: softmax_cross_entropy(_as_list(logits), int(classes[i])),
+        engine_loss=lambda logits, i: softmax_cross_entropy(logits, int(classes[i])),
         labels=("", "l({i})", "l"),
         key="004-softmax",
-        lecture="004",
         title="004: hidden-layer gradients of −log softmax(f(x))_y (2-3-2-3, ReLU)",
         description=(
             "Two examples x = (1, 0.5) of class 2 and (−0.5, 1.5) of class 0 (0-based), "

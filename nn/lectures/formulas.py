@@ -1,29 +1,15 @@
 """The lectures' hand-derived gradients, written out in NumPy, one function per derivation.
 
-Each function is the derivation as the lecture states it, in its notation, so a notebook can
-put the slide and the number side by side, and the tests can hold the engine to it.
-
-Conventions shared by every function here:
-
-- A batch of inputs is a matrix ``X`` of shape ``(n_in, batch)``, one column per example
-  (a 1-D ``x`` is taken as a batch of one). Targets are laid out the same way.
-- Weights have the lectures' shape ``(n_out, n_in)``: ``W(k)`` maps ``h(k-1)`` to
-  ``α(k)``. Biases have shape ``(n_out,)``.
-- Each function returns the gradient of the loss SUMMED over the batch (the lectures'
-  losses are sums over examples), so the same code is also a fast matrix path for a
-  training step.
-- Activation names are the ones ``nn`` uses: ``"relu"``, ``"sigmoid"``, ``"tanh"``,
-  ``"linear"``, with f and f′ from :data:`nn.activations.TABLE`. ReLU's derivative at 0 is
-  taken as 0, as in the engine and PyTorch.
-
-Where a lecture prints a formula that is wrong (see the lectures' README), the correct one
-is the plain name and the printed one sits next to it with ``_as_printed`` in its name, so
-the disagreement can be shown rather than hidden.
+A batch ``X`` has one column per example (1-D is one example), targets likewise; ``W(k)``
+has shape ``(n_out, n_in)``, ``b(k)`` shape ``(n_out,)``; gradients are of the loss summed
+over the batch; activations are nn's, f and f′ from :data:`nn.activations.TABLE`. Each
+derivation shares 001's forward step and backward steps ②–⑤. A formula a lecture prints
+wrongly (see the lectures' README) sits beside the correct one as ``…_as_printed``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,17 +17,14 @@ import numpy as np
 from nn.activations import TABLE, Activation
 
 Array = np.ndarray
-
-# -- activations: f and f′ from nn's one table --------------------------------------------------
+Arrays = Sequence[Array]
+Gradients = tuple[list[Array], list[Array]]  # (∇W(k), ∇b(k)) for k = 1, …, l
 
 
 def _activation(name: str) -> Activation:
     if name not in TABLE:
         raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(TABLE)}")
     return TABLE[name]
-
-
-# -- shapes -----------------------------------------------------------------------------------
 
 
 def _as_batch(x: Array | Sequence[float], what: str) -> Array:
@@ -57,11 +40,7 @@ def _as_batch(x: Array | Sequence[float], what: str) -> Array:
 
 
 def _as_targets(T: Array | Sequence[float], what: str, expected: tuple[int, ...]) -> Array:
-    """``T`` as a batch shaped exactly like the network's output, or ValueError.
-
-    Equal shapes, not merely broadcastable ones: NumPy would silently spread one target
-    column over a whole batch, or a row of targets over every output.
-    """
+    """``T`` as a batch shaped exactly like the output (NumPy would spread one column)."""
     targets = _as_batch(T, what)
     if targets.shape != expected:
         raise ValueError(
@@ -69,26 +48,6 @@ def _as_targets(T: Array | Sequence[float], what: str, expected: tuple[int, ...]
             "(one row per output, one column per example; a 1-D array is one example)"
         )
     return targets
-
-
-def _check_layers(
-    weights: Sequence[Array], biases: Sequence[Array] | None, n_in: int, activations: Sequence[str]
-) -> None:
-    if len(activations) != len(weights):
-        raise ValueError(
-            f"got {len(activations)} activations for {len(weights)} layers; give one per layer"
-        )
-    expected_in = n_in
-    for k, W in enumerate(weights, start=1):
-        if W.ndim != 2 or W.shape[1] != expected_in:
-            raise ValueError(
-                f"layer {k}: W{k} has shape {W.shape}, expected (n_out, {expected_in})"
-            )
-        if biases is not None and biases[k - 1].shape != (W.shape[0],):
-            raise ValueError(
-                f"layer {k}: b{k} has shape {biases[k - 1].shape}, expected ({W.shape[0]},)"
-            )
-        expected_in = W.shape[0]
 
 
 def _float_arrays(arrays: Sequence[Array | Sequence[float]]) -> list[Array]:
@@ -107,18 +66,28 @@ class Forward:
 
 
 def two_step_forward(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array, activations: Sequence[str]
+    weights: Arrays, biases: Arrays, X: Array, activations: Sequence[str]
 ) -> Forward:
     """001, forward step: h(0) = x; α(k) = b(k) + W(k) h(k-1), h(k) = f(α(k)); y = h(l)."""
     weights, biases = _float_arrays(weights), _float_arrays(biases)
     h = _as_batch(X, "X")
-    _check_layers(weights, biases, h.shape[0], activations)
+    if len(activations) != len(weights):
+        raise ValueError(
+            f"got {len(activations)} activations for {len(weights)} layers; give one per layer"
+        )
+    n_in = h.shape[0]
+    for k, W in enumerate(weights, start=1):
+        if W.ndim != 2 or W.shape[1] != n_in:
+            raise ValueError(f"layer {k}: W{k} has shape {W.shape}, expected (n_out, {n_in})")
+        if biases[k - 1].shape != (W.shape[0],):
+            raise ValueError(
+                f"layer {k}: b{k} has shape {biases[k - 1].shape}, expected ({W.shape[0]},)"
+            )
+        n_in = W.shape[0]
     alphas, hs = [], [h]
     for W, b, name in zip(weights, biases, activations):
-        alpha = b[:, None] + W @ h
-        h = _activation(name).function(alpha)
-        alphas.append(alpha)
-        hs.append(h)
+        alphas.append(b[:, None] + W @ hs[-1])
+        hs.append(_activation(name).function(alphas[-1]))
     return Forward(alphas, hs)
 
 
@@ -136,12 +105,7 @@ def half_squared_error_output_gradient(Y: Array, T: Array) -> Array:
 
 
 def half_squared_error_output_gradient_as_printed(Y: Array, T: Array) -> Array:
-    """001, step ① as printed: ½·2(t − y)^(−1)·(−1), i.e. 1/(y − t).
-
-    The slide's exponent −1 is a slip (the power rule lowers the exponent 2 to 1); it
-    still writes the right final result, y − t. This agrees with the truth only where
-    (y − t)² = 1.
-    """
+    """001, step ① as printed: ½·2(t − y)^(−1)·(−1) = 1/(y − t); the power rule gives (t − y)¹."""
     Y, T = _same_shape(Y, T)
     return 0.5 * 2.0 * (T - Y) ** -1.0 * -1.0
 
@@ -156,32 +120,10 @@ class BackwardStepRecord:
     value: Array
 
 
-def two_step_backward_steps(
-    weights: Sequence[Array],
-    biases: Sequence[Array],
-    X: Array,
-    T: Array,
-    activations: Sequence[str],
+def _backward(
+    weights: Arrays, forward: Forward, g: Array, activations: Sequence[str]
 ) -> Iterator[BackwardStepRecord]:
-    """001, backward step for J = ½Σ(t − y)², one record per numbered step.
-
-    ① g ← ∇y J = y − t; then for k = l, …, 1: ② g ← ∇α(k) J = g ⊙ f′(α(k));
-    ③ ∇b(k) J = g; ④ ∇W(k) J = g h(k-1)ᵀ; ⑤ g ← ∇h(k-1) J = W(k)ᵀ g.
-    With a batch, g has one column per example and ③/④ sum over the columns.
-    """
-    weights = _float_arrays(weights)
-    forward = two_step_forward(weights, biases, X, activations)
-    yield from _two_step_backward(weights, forward, T, activations)
-
-
-def _two_step_backward(
-    weights: list[Array], forward: Forward, T: Array, activations: Sequence[str]
-) -> Iterator[BackwardStepRecord]:
-    """The backward step of :func:`two_step_backward_steps` after a given forward pass."""
-    g = half_squared_error_output_gradient(
-        forward.hs[-1], _as_targets(T, "T", forward.hs[-1].shape)
-    )
-    yield BackwardStepRecord("①", 0, "∇y J", g)
+    """001, k = l … 1: ② g ← g ⊙ f′(α(k)); ③ ∇b(k) J = g; ④ ∇W(k) J = g h(k-1)ᵀ; ⑤ g ← W(k)ᵀ g."""
     for k in range(len(weights), 0, -1):
         g = g * _activation(activations[k - 1]).derivative(forward.alphas[k - 1])
         yield BackwardStepRecord("②", k, f"∇α({k}) J", g)
@@ -191,53 +133,48 @@ def _two_step_backward(
         yield BackwardStepRecord("⑤", k, f"∇h({k - 1}) J", g)
 
 
-def two_step_gradients(
-    weights: Sequence[Array],
-    biases: Sequence[Array],
-    X: Array,
-    T: Array,
-    activations: Sequence[str],
-) -> tuple[list[Array], list[Array]]:
-    """001, the two-step algorithm: ``(∇W(k) J, ∇b(k) J)`` for every layer, J = ½Σ(t − y)².
+def _gradients(records: Iterable[BackwardStepRecord]) -> Gradients:
+    """Steps ④ and ③ layer by layer: ``(∇W(k), ∇b(k))`` for k = 1, …, l."""
+    found = {(record.step, record.layer): record.value for record in records}
+    layers = sorted(layer for step, layer in found if step == "④")
+    return [found["④", k] for k in layers], [found["③", k] for k in layers]
 
-    Steps ③ and ④ of :func:`two_step_backward_steps`, collected layer by layer.
-    """
-    grad_weights: list[Array] = [np.empty(0)] * len(weights)
-    grad_biases: list[Array] = [np.empty(0)] * len(weights)
-    for record in two_step_backward_steps(weights, biases, X, T, activations):
-        if record.step == "③":
-            grad_biases[record.layer - 1] = record.value
-        elif record.step == "④":
-            grad_weights[record.layer - 1] = record.value
-    return grad_weights, grad_biases
+
+def two_step_backward_steps(
+    weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
+) -> Iterator[BackwardStepRecord]:
+    """001, backward step for J = ½Σ(t − y)²: ① g ← ∇y J = y − t, then ②–⑤; a record per step."""
+    weights = _float_arrays(weights)
+    forward = two_step_forward(weights, biases, X, activations)
+    y = forward.hs[-1]
+    g = half_squared_error_output_gradient(y, _as_targets(T, "T", y.shape))
+    yield BackwardStepRecord("①", 0, "∇y J", g)
+    yield from _backward(weights, forward, g, activations)
+
+
+def two_step_gradients(
+    weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
+) -> Gradients:
+    """001, the two-step algorithm: ``(∇W(k) J, ∇b(k) J)`` for every layer, J = ½Σ(t − y)²."""
+    return _gradients(two_step_backward_steps(weights, biases, X, T, activations))
 
 
 def two_step_first_layer_weight_gradient_as_printed(
-    weights: Sequence[Array],
-    biases: Sequence[Array],
-    X: Array,
-    T: Array,
-    activations: Sequence[str],
+    weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
 ) -> Array:
-    """001, step ④ for layer 1 as printed: g·(h(1))ᵀ instead of g·(h(0))ᵀ = g·xᵀ.
-
-    The slide reuses layer 2's input h(1) for layer 1. It only type-checks when layer 1
-    has as many neurons as the network has inputs (as in the 2-2-1 example).
-    """
-    weights = _float_arrays(weights)
-    forward = two_step_forward(weights, biases, X, activations)
-    if forward.hs[1].shape[0] != forward.hs[0].shape[0]:
+    """001, step ④ for layer 1 as printed: g·(h(1))ᵀ instead of g·(h(0))ᵀ = g·xᵀ."""
+    hs = two_step_forward(weights, biases, X, activations).hs
+    if hs[1].shape[0] != hs[0].shape[0]:
         raise ValueError(
             "the printed step ④ g·(h(1))ᵀ only has W(1)'s shape when layer 1 has as many "
-            f"neurons as inputs; got {forward.hs[1].shape[0]} neurons, "
-            f"{forward.hs[0].shape[0]} inputs"
+            f"neurons as inputs; got {hs[1].shape[0]} neurons, {hs[0].shape[0]} inputs"
         )
     g_alpha1 = next(
         record.value
-        for record in _two_step_backward(weights, forward, T, activations)
+        for record in two_step_backward_steps(weights, biases, X, T, activations)
         if record.step == "②" and record.layer == 1
     )
-    return g_alpha1 @ forward.hs[1].T
+    return g_alpha1 @ hs[1].T
 
 
 # == 000/003: the δ recurrence for a scalar output ===========================================
@@ -245,205 +182,141 @@ def two_step_first_layer_weight_gradient_as_printed(
 
 @dataclass(frozen=True)
 class DeltaRecurrence:
-    """003's two passes: ``activations_a[k]`` is a(k) (a(0) = x), ``psis[k-1]`` the
-    diagonal of ψ(k) (one column per example), ``deltas[k]`` is δ(k) for k = 2 … n+1
-    (``deltas[0]`` and ``deltas[1]`` are unused)."""
+    """003: ``activations_a[k]`` is a(k), ``psis[k-1]`` diag ψ(k), ``deltas[k]`` δ(k) (k ≥ 2)."""
 
     activations_a: list[Array]
     psis: list[Array]
     deltas: list[Array | None]
 
 
-def delta_recurrence(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array, activation: str
-) -> DeltaRecurrence:
-    """003's forward and backward passes for a scalar output y = W(n) a(n-1) + b(n).
-
-    Forward, k = 1 … n−1: a(k) = φ⊙(W(k) a(k-1) + b(k)), a(0) = x, and
-    [ψ(k)]ᵢᵢ = [φ′⊙(W(k) a(k-1) + b(k))]ᵢ. Backward, k = n … 2:
-    δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1), δ(n+1) = 1. ψ is diagonal, so multiplying by it is the
-    element-wise product with its diagonal, which is what is stored and used here.
-    """
+def delta_recurrence(weights: Arrays, biases: Arrays, X: Array, activation: str) -> DeltaRecurrence:
+    """003's passes for y = W(n) a(n-1) + b(n): a(k) = φ⊙(W(k) a(k-1) + b(k)), a(0) = x,
+    ψ(k) = diag φ′⊙(W(k) a(k-1) + b(k)), δ(n+1) = 1, δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1)."""
     weights = _float_arrays(weights)
     n = len(weights)
-    # a(k) and φ′⊙(W(k) a(k-1) + b(k)) are 001's h(k) and f′(α(k)) for k < n.
-    forward = two_step_forward(weights, biases, X, [activation] * (n - 1) + ["linear"])
+    activations = [activation] * (n - 1) + ["linear"]
+    forward = two_step_forward(weights, biases, X, activations)
     if weights[-1].shape[0] != 1:
         raise ValueError(
             f"the δ recurrence is for a scalar output; W{n} has {weights[-1].shape[0]} rows"
         )
-    activations_a = forward.hs[:-1]
     psis = [_activation(activation).derivative(alpha) for alpha in forward.alphas[:-1]]
-    batch = activations_a[0].shape[1]
-    deltas: list[Array | None] = [None] * (n + 2)
-    deltas[n + 1] = np.ones((1, batch))
-    for k in range(n, 1, -1):
-        deltas[k] = psis[k - 2] * (weights[k - 1].T @ deltas[k + 1])
-    return DeltaRecurrence(activations_a, psis, deltas)
+    ones = np.ones((1, forward.hs[0].shape[1]))
+    records = _backward(weights, forward, ones, activations)
+    deltas = {record.layer + 1: record.value for record in records if record.step == "②"}
+    return DeltaRecurrence(
+        forward.hs[:-1], psis, [None, None, *(deltas[k] for k in range(2, n + 2))]
+    )
 
 
 def delta_recurrence_gradients(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array, activation: str
-) -> tuple[list[Array], list[Array]]:
-    """000/003: ∂y/∂W(k) = δ(k+1) [a(k-1)]ᵀ and ∂y/∂b(k) = δ(k+1), for k = n … 1.
-
-    y is the scalar output with a linear last layer and φ on every hidden layer; with a
-    batch, the gradient of Σ y over the examples. For k = n this is 000's first step,
-    ∂y/∂W(n) = [a(n-1)]ᵀ (δ(n+1) = 1).
-    """
+    weights: Arrays, biases: Arrays, X: Array, activation: str
+) -> Gradients:
+    """000/003: ∂y/∂W(k) = δ(k+1) [a(k-1)]ᵀ, ∂y/∂b(k) = δ(k+1); so ∂y/∂W(n) = [a(n-1)]ᵀ."""
     passes = delta_recurrence(weights, biases, X, activation)
-    n = len(weights)
-    grad_weights = [passes.deltas[k + 1] @ passes.activations_a[k - 1].T for k in range(1, n + 1)]
-    grad_biases = [passes.deltas[k + 1].sum(axis=1) for k in range(1, n + 1)]
-    return grad_weights, grad_biases
+    layers = range(1, len(weights) + 1)
+    grad_weights = [passes.deltas[k + 1] @ passes.activations_a[k - 1].T for k in layers]
+    return grad_weights, [passes.deltas[k + 1].sum(axis=1) for k in layers]
 
 
-def with_bias_column(weights: Sequence[Array], biases: Sequence[Array]) -> list[Array]:
+def with_bias_column(weights: Arrays, biases: Arrays) -> list[Array]:
     """000's bias trick: wᵀx + b = [w, b]ᵀ (x, 1), so each W(k) gets b(k) as an extra column."""
     return [np.column_stack([W, b]) for W, b in zip(_float_arrays(weights), _float_arrays(biases))]
 
 
-def split_bias_column(augmented: Sequence[Array]) -> tuple[list[Array], list[Array]]:
+def split_bias_column(augmented: Arrays) -> tuple[list[Array], list[Array]]:
     """Undo :func:`with_bias_column`: the last column of each matrix is the bias."""
     return [M[:, :-1] for M in augmented], [M[:, -1] for M in augmented]
 
 
 def bias_trick_delta_recurrence_gradients(
-    augmented_weights: Sequence[Array], X: Array, activation: str
+    augmented_weights: Arrays, X: Array, activation: str
 ) -> list[Array]:
-    """000/003 with the bias trick: ∂y/∂W̃(k) = δ(k+1) [ã(k-1)]ᵀ, where ã = (a, 1).
+    """000/003 by the bias trick, ã = (a, 1), W̃(k) = [W(k), b(k)]: ∂y/∂W̃(k) = δ(k+1) [ã(k-1)]ᵀ.
 
-    Every activation gets a 1 appended and each W̃(k) = [W(k), b(k)] carries its bias as
-    the last column, so the network has weights only: a(k) = φ⊙(W̃(k) ã(k-1)). The
-    gradient's last column is ∂y/∂b(k) = δ(k+1), because the appended entry is 1. In the
-    recurrence δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1) the bias column is left out: the constant 1 it
-    multiplies depends on no weight. :func:`split_bias_column` of the result equals
-    :func:`delta_recurrence_gradients`.
-    """
+    δ leaves W̃'s bias column out: the 1 it multiplies depends on no weight."""
     augmented = _float_arrays(augmented_weights)
     a = _as_batch(X, "X")
     ones = np.ones((1, a.shape[1]))
     phi = _activation(activation)
-    n = len(augmented)
-    a_tilde, psis = [np.vstack([a, ones])], []
-    for W_tilde in augmented[:-1]:
-        pre = W_tilde @ a_tilde[-1]
-        a_tilde.append(np.vstack([phi.function(pre), ones]))
-        psis.append(phi.derivative(pre))
-    delta = np.ones((1, a.shape[1]))  # δ(n+1)
-    grads: list[Array] = [np.empty(0)] * n
-    for k in range(n, 0, -1):
-        grads[k - 1] = delta @ a_tilde[k - 1].T
-        if k > 1:
-            delta = psis[k - 2] * (augmented[k - 1][:, :-1].T @ delta)
-    return grads
+    alphas, a_tilde = [], [np.vstack([a, ones])]
+    for W_tilde in augmented:
+        alphas.append(W_tilde @ a_tilde[-1])
+        a_tilde.append(np.vstack([phi.function(alphas[-1]), ones]))
+    activations = [activation] * (len(augmented) - 1) + ["linear"]
+    weights = [W_tilde[:, :-1] for W_tilde in augmented]
+    return _gradients(_backward(weights, Forward(alphas, a_tilde), ones, activations))[0]
 
 
 # == 002: binary cross-entropy for the 3-layer sigmoid network ================================
 
 
-def sigmoid_network_forward(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array
-) -> list[Array]:
+def sigmoid_network_forward(weights: Arrays, biases: Arrays, X: Array) -> list[Array]:
     """002's hypothesis: z[i] = W[i] v[i-1] + b[i], v[i] = σ(z[i]), v[0] = x, ŷ = v[last]."""
-    forward = two_step_forward(weights, biases, X, ["sigmoid"] * len(weights))
-    return forward.hs
+    return two_step_forward(weights, biases, X, ["sigmoid"] * len(weights)).hs
 
 
-def bce_last_layer_gradient(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array, Y: Array
-) -> Array:
-    """002: ∂L/∂W[3] = (ŷ − y) v[2]ᵀ for L = −Σ [y log ŷ + (1 − y) log(1 − ŷ)], ŷ = σ(z[3]).
-
-    The product of the slide's three factors: ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) times
-    ∂ŷ/∂z[3] = ŷ(1 − ŷ) is ŷ − y, times ∂z[3]/∂W[3] = v[2]ᵀ. Summed over the batch.
-    """
+def bce_last_layer_gradient(weights: Arrays, biases: Arrays, X: Array, Y: Array) -> Array:
+    """002: ∂L/∂W[3] = (ŷ − y) v[2]ᵀ for L = −Σ [y log ŷ + (1 − y) log(1 − ŷ)], ŷ = σ(z[3])."""
     vs = sigmoid_network_forward(weights, biases, X)
     return (vs[-1] - _as_targets(Y, "Y", vs[-1].shape)) @ vs[-2].T
 
 
 def bce_last_layer_gradient_as_printed(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array, Y: Array
+    weights: Arrays, biases: Arrays, X: Array, Y: Array
 ) -> Array:
-    """002 as printed: ∂L/∂W[3] = (y − ŷ) v[2]ᵀ, the negative of the true gradient.
-
-    The slide's sign is flipped: (y − ŷ) v[2]ᵀ is the ascent direction, so the printed SGD
-    update W[3] − α ∂L/∂W[3] would increase the loss.
-    """
+    """002 as printed: ∂L/∂W[3] = (y − ŷ) v[2]ᵀ, minus the gradient: its SGD step ascends."""
     vs = sigmoid_network_forward(weights, biases, X)
     return (_as_targets(Y, "Y", vs[-1].shape) - vs[-1]) @ vs[-2].T
 
 
-def bce_sigmoid_network_gradients(
-    weights: Sequence[Array], biases: Sequence[Array], X: Array, Y: Array
-) -> tuple[list[Array], list[Array]]:
-    """002: every ∂L/∂W[i] and ∂L/∂b[i] as the slide's products of chain-rule factors.
+def bce_sigmoid_network_gradients(weights: Arrays, biases: Arrays, X: Array, Y: Array) -> Gradients:
+    """002: ∂L/∂W[i] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂v[2] · ∂v[2]/∂z[2] · … · ∂z[i]/∂W[i].
 
-    ∂L/∂W[3] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂W[3];
-    ∂L/∂W[2] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂v[2] · ∂v[2]/∂z[2] · ∂z[2]/∂W[2], and so on down,
-    with ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ), ∂v/∂z = σ(z)(1 − σ(z)), ∂z[i]/∂v[i-1] = W[i] and
-    ∂z[i]/∂W[i] = v[i-1]ᵀ. The factors are multiplied as written (not simplified to
-    ŷ − y), so this needs ŷ strictly inside (0, 1). The common prefix of the products is
-    computed once and reused, which is the slide's closing question.
-    """
+    ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) is multiplied as written (so 0 < ŷ < 1), and the products'
+    common prefix is computed once, as the slide asks."""
     weights = _float_arrays(weights)
-    vs = sigmoid_network_forward(weights, biases, X)
-    y_hat = vs[-1]
+    activations = ["sigmoid"] * len(weights)
+    forward = two_step_forward(weights, biases, X, activations)
+    y_hat = forward.hs[-1]
     Y = _as_targets(Y, "Y", y_hat.shape)
-    common = (-Y / y_hat + (1.0 - Y) / (1.0 - y_hat)) * (y_hat * (1.0 - y_hat))  # ∂L/∂z[last]
-    grad_weights: list[Array] = [np.empty(0)] * len(weights)
-    grad_biases: list[Array] = [np.empty(0)] * len(weights)
-    for i in range(len(weights), 0, -1):
-        grad_weights[i - 1] = common @ vs[i - 1].T
-        grad_biases[i - 1] = common.sum(axis=1)
-        if i > 1:
-            v = vs[i - 1]
-            common = (weights[i - 1].T @ common) * (v * (1.0 - v))  # · ∂z[i]/∂v · ∂v/∂z[i-1]
-    return grad_weights, grad_biases
+    dL_dy_hat = -Y / y_hat + (1.0 - Y) / (1.0 - y_hat)
+    return _gradients(_backward(weights, forward, dL_dy_hat, activations))
 
 
 # == 002: two-layer networks without biases, L = ‖·‖² ========================================
 
 
-def _two_layer_hidden(W1: Array, X: Array) -> tuple[Array, Array]:
-    X = _as_batch(X, "X")
-    return X, _sigmoid(np.asarray(W1, dtype=float) @ X)
+def _two_layer_forward(W1: Array, W2: Array, X: Array, output: str) -> tuple[list[Array], ...]:
+    """002's network without biases: ``([W1, W2], [x, v, ŷ])``, v = σ(W1 x), ŷ = f(W2 v)."""
+    weights = _float_arrays([W1, W2])
+    zero_biases = [np.zeros(W.shape[0]) for W in weights]
+    return weights, two_step_forward(weights, zero_biases, X, ["sigmoid", output]).hs
 
 
-def _sigmoid(a: Array) -> Array:
-    return TABLE["sigmoid"].function(a)
+def _two_layer_gradients(W2: Array, X: Array, v: Array, output_term: Array) -> tuple[Array, Array]:
+    """∇W1 L = ((W2ᵀ e) ⊙ v ⊙ (1 − v)) xᵀ and ∇W2 L = e vᵀ, for e = ∇(W2 v) L."""
+    return ((W2.T @ output_term) * v * (1.0 - v)) @ X.T, output_term @ v.T
 
 
 def sigmoid_output_squared_error_gradients(
     W1: Array, W2: Array, X: Array, Y: Array
 ) -> tuple[Array, Array]:
-    """002: (∇W1 L, ∇W2 L) for L = ‖σ(W2 σ(W1 x)) − y‖², with v = σ(W1 x), ŷ = σ(W2 v).
-
-    With the residual R = ŷ − y: ∇W2 L = 2 (R ⊙ ŷ ⊙ (1 − ŷ)) vᵀ and
-    ∇W1 L = 2 ((W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v)) xᵀ.
-    """
-    W2 = np.asarray(W2, dtype=float)
-    X, v = _two_layer_hidden(W1, X)
-    y_hat = _sigmoid(W2 @ v)
+    """002, L = ‖σ(W2 v) − y‖², v = σ(W1 x), R = ŷ − y: ∇W2 L = 2 (R ⊙ ŷ ⊙ (1 − ŷ)) vᵀ,
+    ∇W1 L = 2 ((W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v)) xᵀ."""
+    (_, W2), (X, v, y_hat) = _two_layer_forward(W1, W2, X, "sigmoid")
     R = y_hat - _as_targets(Y, "Y", y_hat.shape)
-    output_term = 2.0 * R * y_hat * (1.0 - y_hat)
-    return ((W2.T @ output_term) * v * (1.0 - v)) @ X.T, output_term @ v.T
+    return _two_layer_gradients(W2, X, v, 2.0 * R * y_hat * (1.0 - y_hat))
 
 
 def sigmoid_output_squared_error_first_layer_gradient_as_printed(
     W1: Array, W2: Array, X: Array, Y: Array
 ) -> Array:
-    """002's ∇W1 L = 2 W2ᵀ R ⊙ ŷ ⊙ (1 − ŷ) ⊙ v ⊙ (1 − v) xᵀ, read as printed.
+    """002's ∇W1 L = 2 W2ᵀ R ⊙ ŷ ⊙ (1 − ŷ) ⊙ v ⊙ (1 − v) xᵀ read left to right, R = ŷ − y.
 
-    The slide leaves R undefined; it is the residual ŷ − y. Read left to right, W2ᵀR (one
-    entry per hidden unit) is multiplied element-wise by ŷ ⊙ (1 − ŷ) (one entry per
-    output): that only type-checks with one output, where it happens to equal the truth,
-    or when there are as many outputs as hidden units, where it gives a wrong number. The
-    correct bracketing is 2 (W2ᵀ (R ⊙ ŷ ⊙ (1 − ŷ))) ⊙ v ⊙ (1 − v) xᵀ.
-    """
-    W2 = np.asarray(W2, dtype=float)
-    X, v = _two_layer_hidden(W1, X)
-    y_hat = _sigmoid(W2 @ v)
+    W2ᵀR has one entry per hidden unit, ŷ one per output: right with one output, wrong with
+    as many outputs as hidden units, undefined otherwise."""
+    (_, W2), (X, v, y_hat) = _two_layer_forward(W1, W2, X, "sigmoid")
     if y_hat.shape[0] not in (1, v.shape[0]):
         raise ValueError(
             f"the printed ∇W1 multiplies W2ᵀR ({v.shape[0]} hidden units) element-wise by "
@@ -457,26 +330,17 @@ def sigmoid_output_squared_error_first_layer_gradient_as_printed(
 def linear_output_squared_error_gradients(
     W1: Array, W2: Array, X: Array, Y: Array
 ) -> tuple[Array, Array]:
-    """002: (∇W1 L, ∇W2 L) for L = ‖W2 σ(W1 x) − y‖², with v = σ(W1 x), R = W2 v − y.
-
-    ∇W2 L = 2 R vᵀ and ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ.
-    """
-    W2 = np.asarray(W2, dtype=float)
-    X, v = _two_layer_hidden(W1, X)
-    f = W2 @ v
-    R2 = 2.0 * (f - _as_targets(Y, "Y", f.shape))
-    return ((W2.T @ R2) * v * (1.0 - v)) @ X.T, R2 @ v.T
+    """002, L = ‖W2 v − y‖², v = σ(W1 x), R = W2 v − y: ∇W2 L = 2 R vᵀ,
+    ∇W1 L = 2 ((W2ᵀ R) ⊙ v ⊙ (1 − v)) xᵀ."""
+    (_, W2), (X, v, f) = _two_layer_forward(W1, W2, X, "linear")
+    return _two_layer_gradients(W2, X, v, 2.0 * (f - _as_targets(Y, "Y", f.shape)))
 
 
 # == 002: the chain y = x², z = y² ===========================================================
 
 
 def square_chain_derivative(x: Array | float) -> Array:
-    """002: for y = x², z = y², dz/dx = dz/dy · dy/dx = 2y · 2x = 4xy = 4x³.
-
-    Here x is the variable itself, not a parameter shared by a batch, so an array of x
-    gives each x's own derivative (element-wise), not a sum.
-    """
+    """002: for y = x², z = y², dz/dx = dz/dy · dy/dx = 2y · 2x = 4xy = 4x³, element-wise."""
     x = np.asarray(x, dtype=float)
     y = x**2
     return (2.0 * y) * (2.0 * x)
@@ -487,8 +351,7 @@ def square_chain_derivative(x: Array | float) -> Array:
 
 def softmax(logits: Array) -> Array:
     """f(x) = softmax(a(L+1)) column by column, shifted by the maximum so it cannot overflow."""
-    shifted = logits - logits.max(axis=0, keepdims=True)
-    e = np.exp(shifted)
+    e = np.exp(logits - logits.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
 
@@ -513,31 +376,13 @@ def _one_hot(labels: Array | Sequence[int], n_classes: int, batch: int) -> Array
 
 
 def softmax_cross_entropy_gradients(
-    weights: Sequence[Array],
-    biases: Sequence[Array],
-    X: Array,
-    labels: Array | Sequence[int],
-    activation: str,
-) -> tuple[list[Array], list[Array]]:
-    """004: the gradients of −log f(x)_y, f(x) = softmax(a(L+1)), layer by layer.
-
-    a(k) = b(k) + W(k) h(k-1), h(k) = g(a(k)) on the hidden layers, h(0) = x. At the
-    output, ∇a(L+1) = f(x) − e(y) (e(y) the one-hot vector of the class). Then for each
-    layer, going down: ∇W(k) = ∇a(k) h(k-1)ᵀ, ∇b(k) = ∇a(k), and for the hidden layer
-    below, ∇h(k) = W(k+1)ᵀ ∇a(k+1) and ∇a(k) = ∇h(k) ⊙ g′(a(k)). ``labels`` holds one
-    class index per example (0-based); the gradients are summed over the batch.
-    """
+    weights: Arrays, biases: Arrays, X: Array, labels: Array | Sequence[int], activation: str
+) -> Gradients:
+    """004, −log f(x)_y, f(x) = softmax(a(L+1)): ∇a(L+1) = f(x) − e(y), ∇W(k) = ∇a(k) h(k-1)ᵀ,
+    ∇b(k) = ∇a(k), ∇h(k) = W(k+1)ᵀ ∇a(k+1), ∇a(k) = ∇h(k) ⊙ g′(a(k)); labels are 0-based."""
     weights = _float_arrays(weights)
-    forward = two_step_forward(weights, biases, X, [activation] * (len(weights) - 1) + ["linear"])
+    activations = [activation] * (len(weights) - 1) + ["linear"]
+    forward = two_step_forward(weights, biases, X, activations)
     logits = forward.alphas[-1]
-    grad_a = softmax(logits) - _one_hot(labels, logits.shape[0], logits.shape[1])
-    g_prime = _activation(activation).derivative
-    grad_weights: list[Array] = [np.empty(0)] * len(weights)
-    grad_biases: list[Array] = [np.empty(0)] * len(weights)
-    for k in range(len(weights), 0, -1):
-        grad_weights[k - 1] = grad_a @ forward.hs[k - 1].T
-        grad_biases[k - 1] = grad_a.sum(axis=1)
-        if k > 1:
-            grad_h = weights[k - 1].T @ grad_a  # ∇h(k-1) = W(k)ᵀ ∇a(k)
-            grad_a = grad_h * g_prime(forward.alphas[k - 2])  # ∇a(k-1) = ∇h(k-1) ⊙ g′(a(k-1))
-    return grad_weights, grad_biases
+    grad_logits = softmax(logits) - _one_hot(labels, *logits.shape)
+    return _gradients(_backward(weights, forward, grad_logits, activations))

@@ -1,12 +1,10 @@
 """``autograd-core lectures [--out DIR]``: every worked example, three gradients side by side.
 
-For each example of :mod:`nn.lectures.examples` it prints a header naming the lecture, the
-numbers chosen, and a table with one row per parameter in the lectures' names: the
-hand-derived formula's value, the engine's, a central finite difference, and the largest
-difference between the three. It writes each example's computation graph into DIR as SVG,
-and for an example whose network is an MLP its network diagram, ``<key>-network.svg``. The exit
-status is 0 only when every row agrees (tolerances in :mod:`nn.lectures.examples`), 1 when
-some row disagrees, and 2 (one line on stderr) when DIR cannot be written.
+For each example of :mod:`nn.lectures.examples` it prints the lecture, the numbers chosen and
+a table, one row per parameter in the lectures' names: the formula's value, the engine's, a
+central finite difference and their largest difference. It writes each example's graph to
+``DIR/<key>.svg`` and, for an nn MLP, its network diagram to ``DIR/<key>-network.svg``. Exit
+status: 0 when every row agrees, 1 when some row differs, 2 when DIR cannot be written.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ HEADERS = (
     "largest diff",
     "agree",
 )
+ALIGN = "<<>>>><"  # names left-aligned, numbers right-aligned so their decimal points line up
 
 
 def add_command(commands: Any) -> None:
@@ -54,8 +53,7 @@ def add_command(commands: Any) -> None:
 
 
 def _directory(text: str) -> str:
-    # An empty DIR would silently mean the current directory.
-    if not text:
+    if not text:  # "" would silently mean the current directory
         raise argparse.ArgumentTypeError("DIR is empty; give a directory (. for this one)")
     return text
 
@@ -74,28 +72,18 @@ def run_lectures(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     examples = examples_module.all_examples() if examples is None else list(examples)
+    disagreeing = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        print(
-            f"autograd-core: error: cannot create --out {str(out_dir)!r}: {error.strerror}",
-            file=stderr,
-        )
-        return 2
-    disagreeing = []
+        return _cannot(f"create --out {str(out_dir)!r}", error, stderr)
     for example in examples:
         comparison = example.run()
         try:
-            graph_path = write_graph(comparison, out_dir, stderr)
-            network_path = write_network(example, out_dir)
+            paths = write_graph(comparison, out_dir, stderr), write_network(example, out_dir)
         except OSError as error:
-            print(
-                f"autograd-core: error: cannot write the graph into {str(out_dir)!r}: "
-                f"{error.strerror}",
-                file=stderr,
-            )
-            return 2
-        stdout.write(format_comparison(comparison, graph_path, network_path))
+            return _cannot(f"write the graph into {str(out_dir)!r}", error, stderr)
+        stdout.write(format_comparison(comparison, *paths))
         if not comparison.agrees:
             disagreeing.append(example.key)
     if disagreeing:
@@ -110,11 +98,9 @@ def run_lectures(
     return 0
 
 
-# -- the table ----------------------------------------------------------------------------------
-
-
-def _number(x: float) -> str:
-    return f"{x:+.12f}"
+def _cannot(what: str, error: OSError, stderr: TextIO) -> int:
+    print(f"autograd-core: error: cannot {what}: {error.strerror}", file=stderr)
+    return 2
 
 
 def format_comparison(
@@ -124,28 +110,17 @@ def format_comparison(
     example = comparison.example
     lines = [f"== {example.title} ==", *textwrap.wrap(example.description, WIDTH)]
     lines.append(f"{comparison.root.label or 'root'} = {comparison.loss:.12g}")
-    cells = [
-        (
-            row.name,
-            row.symbol,
-            _number(row.formula),
-            _number(row.engine),
-            _number(row.finite_difference),
-            f"{row.largest_difference:.1e}",
-            "ok" if row.agrees else "DIFFERS",
-        )
-        for row in comparison.rows
-    ]
+    cells = []
+    for row in comparison.rows:
+        numbers = [f"{x:+.12f}" for x in (row.formula, row.engine, row.finite_difference)]
+        verdict = "ok" if row.agrees else "DIFFERS"
+        cells.append((row.name, row.symbol, *numbers, f"{row.largest_difference:.1e}", verdict))
     widths = [max(len(text) for text in column) for column in zip(HEADERS, *cells)]
-    # Names left-aligned, numbers right-aligned so their decimal points line up.
-    align = ["<", "<", ">", ">", ">", ">", "<"]
 
     def line(texts: Sequence[str]) -> str:
-        return "  ".join(f"{t:{a}{w}}" for t, a, w in zip(texts, align, widths)).rstrip()
+        return "  ".join(f"{t:{a}{w}}" for t, a, w in zip(texts, ALIGN, widths)).rstrip()
 
-    lines.append(line(HEADERS))
-    lines.append(line(["-" * w for w in widths]))
-    lines.extend(line(row) for row in cells)
+    lines += [line(HEADERS), line(["-" * w for w in widths]), *map(line, cells)]
     agreeing = sum(row.agrees for row in comparison.rows)
     verdict = "all agree" if comparison.agrees else "SOME DIFFER"
     lines.append(
@@ -158,16 +133,11 @@ def format_comparison(
     return "\n".join(lines) + "\n\n"
 
 
-# -- the graph ----------------------------------------------------------------------------------
-
-
 def write_graph(comparison: Comparison, out_dir: Path, stderr: TextIO | None = None) -> Path:
     """Draw the example's computation graph into ``out_dir/<key>.svg``; return the path.
 
-    The parameters are coloured as parameters. Where no Graphviz renderer is installed
-    (neither the ``render`` extra nor ``dot`` on PATH) the DOT text is written to
-    ``<key>.dot`` instead, with a one-line note on ``stderr``: the check itself needs no
-    renderer, so it should not fail for want of one.
+    Without a Graphviz renderer it writes the DOT text to ``<key>.dot`` and says so on
+    ``stderr``: the check itself needs no renderer.
     """
     drawing = draw_graph(
         comparison.root, rankdir="auto", parameters=comparison.parameters, legend=True
@@ -182,8 +152,7 @@ def write_graph(comparison: Comparison, out_dir: Path, stderr: TextIO | None = N
 
 
 def write_network(example: WorkedExample, out_dir: Path) -> Path | None:
-    """Draw the example's network diagram (its first example) into
-    ``out_dir/<key>-network.svg``; None when the example's network is not an nn MLP."""
+    """Draw the network diagram of an nn MLP example into ``out_dir/<key>-network.svg``."""
     if example.network is None:
         return None
     model, x, target, loss = example.network()

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from nn import MLP, binary_cross_entropy, half_squared_error, softmax_cross_entropy
+from nn import MLP, binary_cross_entropy, half_squared_error, softmax_cross_entropy, squared_error
 from nn.lectures import formulas as F
 from nn.lectures.examples import central_differences
 
@@ -220,6 +220,17 @@ def test_first_step_of_the_recurrence_is_the_last_activation():
     np.testing.assert_array_equal(grad_biases[-1], [1.0])
 
 
+def test_delta_recurrence_keeps_psi_and_delta_as_lecture_003_numbers_them():
+    # ψ(k) = diag tanh′(α(k)) = 1 − a(k)², read off the forward pass; δ(n+1) = 1.
+    _, weights, biases, X = random_network(5, [3, 4, 2, 1], 2)
+    passes = F.delta_recurrence(weights, biases, X, "tanh")
+    assert len(passes.psis) == 2
+    assert passes.deltas[:2] == [None, None]
+    for k, psi in enumerate(passes.psis, start=1):
+        np.testing.assert_allclose(psi, 1 - passes.activations_a[k] ** 2, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(passes.deltas[4], np.ones((1, 2)))
+
+
 def test_delta_recurrence_needs_a_scalar_output():
     with pytest.raises(ValueError, match="scalar output"):
         F.delta_recurrence_gradients([np.ones((2, 2))], [np.zeros(2)], np.ones(2), "tanh")
@@ -285,15 +296,9 @@ def two_layer_engine(W1, W2, X, Y, sigmoid_output):
     """Through nn: an MLP with zero biases computes W2 σ(W1 x) exactly; its weight grads."""
     zeros = [np.zeros(W1.shape[0]), np.zeros(W2.shape[0])]
     output = "sigmoid" if sigmoid_output else "linear"
-    model = MLP.from_arrays([W1, W2], zeros, "sigmoid", output)
-    total = None
-    for column, target in zip(X.T, Y.T):
-        out = model([float(x) for x in column])
-        outputs = out if isinstance(out, list) else [out]
-        loss = sum(((o - float(t)) ** 2 for o, t in zip(outputs, target)), start=0.0)
-        total = loss if total is None else total + loss
-    total.backward()
-    return model.grad_arrays()[0]
+    return engine_gradients(
+        [W1, W2], zeros, X, "sigmoid", output, lambda y, i: squared_error(y, list(Y[:, i]))
+    )[0]
 
 
 two_layer_shapes = st.tuples(
