@@ -1,26 +1,19 @@
 """The whole network in one picture: neurons in columns, weights as edges, δ flowing back.
 
-Lectures 000 and 003 explain backprop on the classic diagram: layer k computes
-α(k) = b(k) + W(k) h(k−1) and h(k) = f(α(k)); the backward pass starts with
-δ(n) = ∂L/∂α(n) at the output and carries it down, δ(k) = ψ(k) W(k+1)ᵀ δ(k+1) with ψ(k)
-the diagonal of f′(α(k)); every weight's gradient is then ∂L/∂W(k) = δ(k) h(k−1)ᵀ and
-∂L/∂b(k) = δ(k). (Lecture 003 numbers the same vector one higher: its δ(k+1) is the δ(k)
-here, so that it writes ∂y/∂W(k) = δ(k+1) a(k−1)ᵀ. Here δ(k) = ∂L/∂α(k) belongs to the
-layer whose neurons it is drawn in.)
-
-:func:`draw_network` draws that diagram for an :class:`~nn.module.MLP`, with the numbers
-computed by the engine; :func:`step_through_network` plays the two passes layer by layer.
-Names follow the lectures, 1-based, as ``named_parameters()`` gives them: neuron i of
-layer k is ``hk[i]`` (its pre-activation ``αk[i]``), input j is ``xj``, and ``Wk[i,j]`` is
-the weight from neuron j of layer k − 1 to neuron i of layer k.
-
-The SVG is written here directly, not by Graphviz: the layout is plain geometry (columns
-of boxes), so it needs no renderer, and the same model and example give the same text.
+Lectures 000 and 003: layer k computes α(k) = b(k) + W(k) h(k−1) and h(k) = f(α(k)); the
+backward pass starts with δ(n) = ∂L/∂α(n) and carries it down, δ(k) = ψ(k) W(k+1)ᵀ δ(k+1)
+with ψ(k) the diagonal of f′(α(k)); then ∂L/∂W(k) = δ(k) h(k−1)ᵀ and ∂L/∂b(k) = δ(k).
+(Lecture 003's δ(k+1) is the δ(k) here, which belongs to the layer it is drawn in.) Names
+are ``named_parameters()``'s: input ``xj``, neuron ``hk[i]`` (pre-activation ``αk[i]``),
+weight ``Wk[i,j]`` from neuron j of layer k − 1. The SVG is plain geometry written here, not
+by Graphviz, so it needs no renderer and the same model and example give the same text.
 """
 
 from __future__ import annotations
 
+import copy
 import html
+import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -41,16 +34,11 @@ from nn.module import MLP
 from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
 SHOW_MODES = ("weights", "grads")
-
-#: Layers up to this many neurons print their numbers inside each neuron; wider layers
-#: draw small dots whose numbers are in the hover text only.
-MAX_NUMBERED_LAYER = 16
-#: Edge values are printed, in a column beside the neuron each edge enters, for a layer
-#: with at most this many weights and at most this many inputs per neuron.
+MAX_NUMBERED_LAYER = 16  # wider layers are dots, their numbers in the hover text only
+# Edges print their values between layers of at most this many weights and inputs per neuron.
 MAX_LABELLED_EDGES = 12
 MAX_LABELLED_FAN_IN = 6
-#: draw_network refuses larger models: the picture would be a solid block of lines.
-DEFAULT_MAX_WEIGHTS = 20_000
+DEFAULT_MAX_WEIGHTS = 20_000  # more, and the picture would be a solid block of lines
 
 # Okabe–Ito blue and vermillion: told apart with every common colour-vision deficiency.
 POSITIVE = "#0072B2"
@@ -61,22 +49,16 @@ NEGATIVE_TINT = (0xF8, 0xDC, 0xC8)
 INK = "#222222"
 FAINT = "#777777"
 FONT = "Helvetica, Arial, sans-serif"
+# A wide white halo cuts the edge away under an edge label's digits, however long they are.
+HALO = {"stroke": "#ffffff", "stroke_width": "7", "stroke_linejoin": "round"}
 
 Loss = Callable[[Any, Any], Value]
 
 
-# -- the numbers -------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class NeuronRecord:
-    """One neuron of the diagram and its numbers (``None`` where not computed).
-
-    ``layer`` is 0 for the inputs and k for layer k; ``row`` is 1-based. ``alpha`` is α,
-    ``h`` is h = f(α) (an input's h is its x), ``delta`` is δ = ∂L/∂α for the example.
-    ``bias`` and ``bias_grad`` are b and ∂L/∂b (the example's, or the parameter's current
-    ``.grad`` without one); inputs have neither.
-    """
+    """A neuron's numbers, ``None`` where not computed: ``layer`` 0 for the inputs, ``row``
+    1-based, α, h = f(α) (an input's x), δ = ∂L/∂α, and its bias b and ∂L/∂b."""
 
     layer: int
     row: int
@@ -120,64 +102,43 @@ class _Network:
     loss: float | None
     output_grads: tuple[float, ...] | None  # ∂L/∂h at the outputs
 
-    @property
-    def has_example(self) -> bool:
-        return self.x is not None
 
-    @property
-    def depth(self) -> int:
-        """n, the number of layers of neurons (the output layer's k)."""
-        return len(self.sizes) - 1
-
-    def neuron(self, layer: int, row: int) -> NeuronRecord:
-        return self.neurons[sum(self.sizes[:layer]) + row - 1]
-
-    def layer_neurons(self, layer: int) -> tuple[NeuronRecord, ...]:
-        start = sum(self.sizes[:layer])
-        return self.neurons[start : start + self.sizes[layer]]
-
-    def layer_edges(self, layer: int) -> tuple[EdgeRecord, ...]:
-        start = sum(a * b for a, b in zip(self.sizes[: layer - 1], self.sizes[1:layer]))
-        return self.edges[start : start + self.sizes[layer - 1] * self.sizes[layer]]
-
-    def edge(self, layer: int, row: int, column: int) -> EdgeRecord:
-        return self.layer_edges(layer)[(row - 1) * self.sizes[layer - 1] + column - 1]
+def _in_layer(records: Sequence[Any], layer: int) -> list[Any]:
+    """The neuron or edge records of one layer, in order."""
+    return [record for record in records if record.layer == layer]
 
 
-def _check_model(model: object, max_weights: int | None, who: str) -> MLP:
-    if not isinstance(model, MLP):
-        raise TypeError(
-            f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
-            f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
-        )
-    count = sum(a * b for a, b in zip(model.sizes, model.sizes[1:]))
-    if max_weights is not None and count > max_weights:
-        raise ValueError(
-            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
-            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
-            "anyway."
-        )
-    return model
-
-
-def _check_inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
-    accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
-    if not is_ordered_sequence(x):
-        raise TypeError(f"{who}: {accepted}, got {describe(x)}")
-    if len(x) != model.nin:
-        raise ValueError(f"{who}: {accepted}, got {len(x)} numbers")
-    xs = [xj.data if isinstance(xj, Value) else xj for xj in x]
-    for j, xj in enumerate(xs, start=1):
-        if isinstance(xj, bool) or not isinstance(xj, Real):
-            raise TypeError(f"{who}: {input_name(j)} must be a real number, got {describe(xj)}")
-    return tuple(float(xj) for xj in xs)
+def _unit(layer: int, row: int | str) -> str:
+    """The name of what a neuron of layer + 1 reads: ``xj`` or ``hk[j]``."""
+    return input_name(row) if layer == 0 else h_name(layer, row)
 
 
 def _loss_name(loss: Callable[..., Any]) -> str:
     return getattr(loss, "__name__", None) or type(loss).__name__
 
 
-def _check_example(x: object, target: object, loss: object, who: str, required: bool) -> None:
+def _check(
+    model: object,
+    x: object,
+    target: object,
+    loss: object,
+    who: str,
+    max_weights: int | None,
+    required: bool,
+) -> tuple[float, ...] | None:
+    """The model and the example checked; the inputs as floats, ``None`` without them."""
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
+            f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
+        )
+    count = sum(a * b for a, b in itertools.pairwise(model.sizes))
+    if max_weights is not None and count > max_weights:
+        raise ValueError(
+            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
+            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
+            "anyway."
+        )
     if required and (x is None or loss is None):
         missing = " and ".join(name for name, v in (("x", x), ("loss", loss)) if v is None)
         raise TypeError(f"{who} needs one example, x, target and loss; missing: {missing}")
@@ -190,24 +151,18 @@ def _check_example(x: object, target: object, loss: object, who: str, required: 
             f"{who}: loss must be callable as loss(outputs, target) -> Value, such as "
             f"nn.half_squared_error; got {type(loss).__name__}"
         )
-
-
-def _run_loss(loss: Loss, outputs: list[Value], target: object, who: str) -> Value:
-    """L = loss(y, t) for the model's outputs (one Value, or a list as the model returns)."""
-    try:
-        value = loss(outputs[0] if len(outputs) == 1 else list(outputs), target)
-    except (TypeError, ValueError) as error:
-        plural = "s" if len(outputs) != 1 else ""
-        raise type(error)(
-            f"{who}: loss {_loss_name(loss)}(outputs, target) rejected target {target!r} "
-            f"for the model's {len(outputs)} output{plural}: {error}"
-        ) from None
-    if not isinstance(value, Value):
-        raise TypeError(
-            f"{who}: loss must return a Value (the loss as an engine node), but "
-            f"{_loss_name(loss)} returned {type(value).__name__}"
-        )
-    return value
+    if x is None:
+        return None
+    accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
+    if not is_ordered_sequence(x):
+        raise TypeError(f"{who}: {accepted}, got {describe(x)}")
+    if len(x) != model.nin:
+        raise ValueError(f"{who}: {accepted}, got {len(x)} numbers")
+    xs = [xj.data if isinstance(xj, Value) else xj for xj in x]
+    for j, xj in enumerate(xs, start=1):
+        if isinstance(xj, bool) or not isinstance(xj, Real):
+            raise TypeError(f"{who}: {input_name(j)} must be a real number, got {describe(xj)}")
+    return tuple(float(xj) for xj in xs)
 
 
 def _analyse(
@@ -219,45 +174,45 @@ def _analyse(
     max_weights: int | None = DEFAULT_MAX_WEIGHTS,
     require_example: bool = False,
 ) -> _Network:
-    """The diagram's numbers; with an example, from a forward and backward pass of its own.
-
-    The pass runs on fresh leaf Values holding the model's numbers, so the model's own
-    parameters (and their ``.grad``) are never part of it.
-    """
-    model = _check_model(model, max_weights, who)
-    _check_example(x, target, loss, who, require_example)
-    xs = _check_inputs(model, x, who) if x is not None else None
-    sizes = tuple(model.sizes)
-    activations = tuple(layer.activation for layer in model.layers)
-    # α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)) on copies of the parameters, then L.
-    h_previous = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
-    passes = []  # per layer, per neuron: (neuron, weight copies, bias copy, α, h)
-    for k, layer in enumerate(model.layers, start=1):
-        layer_pass = []
-        for i, neuron in enumerate(layer.neurons, start=1):
-            weights = [
-                Value(w.data, label=weight_name(k, i, j))
-                for j, w in enumerate(neuron.weights, start=1)
-            ]
-            bias = Value(neuron.bias.data, label=bias_name(k, i))
-            alpha = affine(weights, h_previous, bias) if xs is not None else None
-            h = TABLE[layer.activation].apply(alpha) if alpha is not None else None
-            layer_pass.append((neuron, weights, bias, alpha, h))
-        h_previous = [h for *_, h in layer_pass]
-        passes.append(layer_pass)
-    loss_value = _run_loss(loss, h_previous, target, who) if loss is not None else None
-    if loss_value is not None:
+    """The diagram's numbers; with an example, from a forward and backward pass of its own
+    on a copy of the model, so that the model's parameters and their ``.grad`` stay as
+    they were (without a loss, the copy's ``.grad`` are the model's)."""
+    xs = _check(model, x, target, loss, who, max_weights, require_example)
+    copied = copy.deepcopy(model)
+    hs = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
+    passes = []  # per layer, per neuron: (α, h) of the example, or (None, None)
+    for layer in copied.layers:
+        if xs is None:
+            passes.append([(None, None)] * len(layer.neurons))
+            continue
+        alphas = [affine(neuron.weights, hs, neuron.bias) for neuron in layer.neurons]
+        hs = [TABLE[layer.activation].apply(alpha) for alpha in alphas]
+        passes.append(list(zip(alphas, hs)))
+    loss_value = None
+    if loss is not None:
+        copied.zero_grad()
+        try:
+            loss_value = loss(hs[0] if len(hs) == 1 else list(hs), target)
+        except (TypeError, ValueError) as error:
+            plural = "s" if len(hs) != 1 else ""
+            raise type(error)(
+                f"{who}: loss {_loss_name(loss)}(outputs, target) rejected target {target!r} "
+                f"for the model's {len(hs)} output{plural}: {error}"
+            ) from None
+        if not isinstance(loss_value, Value):
+            raise TypeError(
+                f"{who}: loss must return a Value (the loss as an engine node), but "
+                f"{_loss_name(loss)} returned {type(loss_value).__name__}"
+            )
         loss_value.backward()
 
     neurons = [
         NeuronRecord(0, j, input_name(j), None, xs[j - 1] if xs else None, None)
-        for j in range(1, sizes[0] + 1)
+        for j in range(1, copied.nin + 1)
     ]
     edges = []
-    for k, (activation, layer_pass) in enumerate(zip(activations, passes), start=1):
-        for i, (neuron, weights, bias, alpha, h) in enumerate(layer_pass, start=1):
-            if loss_value is None:  # no ∂L/∂w of an example: show what the parameters hold
-                weights, bias = neuron.weights, neuron.bias
+    for k, (layer, layer_pass) in enumerate(zip(copied.layers, passes), start=1):
+        for i, (neuron, (alpha, h)) in enumerate(zip(layer.neurons, layer_pass), start=1):
             neurons.append(
                 NeuronRecord(
                     layer=k,
@@ -266,36 +221,29 @@ def _analyse(
                     alpha=alpha.data if alpha is not None else None,
                     h=h.data if h is not None else None,
                     delta=alpha.grad if loss_value is not None else None,
-                    activation=activation,
+                    activation=layer.activation,
                     bias_name=bias_name(k, i),
                     bias=neuron.bias.data,
-                    bias_grad=bias.grad,
+                    bias_grad=neuron.bias.grad,
                 )
             )
             edges.extend(
                 EdgeRecord(
-                    name=weight_name(k, i, j),
-                    layer=k,
-                    row=i,
-                    column=j,
-                    source=input_name(j) if k == 1 else h_name(k - 1, j),
-                    target=h_name(k, i),
-                    weight=w.data,
-                    grad=holder.grad,
+                    weight_name(k, i, j), k, i, j, _unit(k - 1, j), h_name(k, i), w.data, w.grad
                 )
-                for j, (w, holder) in enumerate(zip(neuron.weights, weights), start=1)
+                for j, w in enumerate(neuron.weights, start=1)
             )
     return _Network(
         title=repr(model),
-        sizes=sizes,
-        activations=activations,
+        sizes=tuple(copied.sizes),
+        activations=tuple(layer.activation for layer in copied.layers),
         neurons=tuple(neurons),
         edges=tuple(edges),
         x=xs,
         target=target,
         loss_name=_loss_name(loss) if loss is not None else None,
         loss=loss_value.data if loss_value is not None else None,
-        output_grads=tuple(h.grad for h in h_previous) if loss_value is not None else None,
+        output_grads=tuple(h.grad for h in hs) if loss_value is not None else None,
     )
 
 
@@ -355,10 +303,6 @@ class _Box:
     width: float
     height: float
 
-    @property
-    def right(self) -> tuple[float, float]:
-        return self.x + self.width, self.y + self.height / 2
-
     def port(self, j: int, count: int) -> tuple[float, float]:
         """Where edge ``j`` of ``count`` enters on the left: spread over the side, at most
         LABEL_PITCH apart, so that each edge (and its label) has a height of its own."""
@@ -368,11 +312,15 @@ class _Box:
         pitch = min(LABEL_PITCH, (self.height - LABEL_PITCH) / (count - 1))
         return self.x, centre + (j - (count + 1) / 2) * pitch
 
+    def exit(self) -> tuple[float, float]:
+        """The middle of the right side, where the edges leave."""
+        return self.x + self.width, self.y + self.height / 2
+
 
 @dataclass(frozen=True)
 class _Layout:
     boxes: dict[tuple[int, int], _Box]
-    column_x: tuple[float, ...]
+    column_x: list[float]
     labelled: frozenset[int]  # the layers whose edges carry their numbers
     loss_box: _Box | None
     width: float
@@ -385,14 +333,12 @@ def _layout(net: _Network) -> _Layout:
     numbered = [size <= MAX_NUMBERED_LAYER for size in sizes]
     labelled = frozenset(
         k
-        for k in range(1, len(sizes))
-        if sizes[k - 1] * sizes[k] <= MAX_LABELLED_EDGES
-        and sizes[k - 1] <= MAX_LABELLED_FAN_IN
-        and numbered[k]
+        for k, (fan_in, size) in enumerate(itertools.pairwise(sizes), start=1)
+        if fan_in * size <= MAX_LABELLED_EDGES and fan_in <= MAX_LABELLED_FAN_IN
     )
     # A box is tall enough for its lines of text and for the labels of the edges entering it.
     fan_in = max((sizes[k - 1] for k in labelled), default=0)
-    box_height = max(LINE * (3 if net.has_example else 2) + 8, fan_in * LABEL_PITCH)
+    box_height = max(LINE * (3 if net.x is not None else 2) + 8, fan_in * LABEL_PITCH)
     widths = [
         (INPUT_WIDTH if k == 0 else BOX_WIDTH) if numbered[k] else 2 * DOT_RADIUS
         for k in range(len(sizes))
@@ -402,9 +348,8 @@ def _layout(net: _Network) -> _Layout:
     # columns beside the labels (a deep network grows wider than the target instead).
     span = TARGET_WIDTH - 2 * MARGIN - loss_room - widths[0] / 2 - widths[-1] / 2
     least = max(widths) + 70.0 + (LABEL_STUB if labelled else 0)
-    spacing = min(260.0, max(least, span / max(1, len(sizes) - 1)))
+    spacing = min(260.0, max(least, span / (len(sizes) - 1)))
     centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(len(sizes))]
-
     # Small networks get room between neurons, so that their edges fan out visibly.
     gap = ROW_GAP if max((s for s, n in zip(sizes, numbered) if n), default=0) > 6 else 4 * ROW_GAP
     pitches = [box_height + gap if n else DOT_PITCH for n in numbered]
@@ -423,17 +368,11 @@ def _layout(net: _Network) -> _Layout:
         height = LINE * 3 + 8
         loss_box = _Box(right + LOSS_GAP, HEADER + (tallest - height) / 2, LOSS_WIDTH, height)
         right = loss_box.x + loss_box.width
-    return _Layout(
-        boxes=boxes,
-        column_x=tuple(centres),
-        labelled=labelled,
-        loss_box=loss_box,
-        width=max(right + MARGIN, 720.0),
-        body_bottom=HEADER + tallest,
-    )
+    width = max(right + MARGIN, 720.0)
+    return _Layout(boxes, centres, labelled, loss_box, width, HEADER + tallest)
 
 
-# -- what one picture shows ----------------------------------------------------------------------
+# -- one picture ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -450,17 +389,6 @@ class _View:
     focus_neuron: tuple[int, int] | None = None
     focus_edges: frozenset[str] = frozenset()
     focus_layer: int | None = None  # its edges carry value labels even when focused
-
-    @classmethod
-    def everything(cls, net: _Network, show: str) -> _View:
-        nothing = net.depth + 1
-        return cls(
-            forward=net.depth if net.has_example else -1,
-            deltas_from=1 if net.loss is not None else nothing,
-            grads_from=0,
-            show=show,
-            show_loss=net.loss is not None,
-        )
 
     def edges_show_grads(self, layer: int) -> bool:
         return self.show == "grads" and layer >= self.grads_from
@@ -489,8 +417,7 @@ def _edge_style(value: float, largest: float) -> tuple[str, float, str]:
 
 
 def _largest(values: Sequence[float | None]) -> float:
-    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
-    return max(finite, default=0.0)
+    return max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
 
 
 def _text(x: float, y: float, content: str, size: int = 11, **style: str) -> str:
@@ -501,13 +428,11 @@ def _text(x: float, y: float, content: str, size: int = 11, **style: str) -> str
     )
 
 
-def _rect(
-    box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, extra: str = ""
-) -> str:
+def _rect(box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, dash: str = "") -> str:
     return (
         f'<rect x="{_attr(box.x)}" y="{_attr(box.y)}" width="{_attr(box.width)}" '
         f'height="{_attr(box.height)}" rx="7" fill="{fill}" stroke="{stroke}" '
-        f'stroke-width="{width}"{extra}/>'
+        f'stroke-width="{width}"{dash}/>'
     )
 
 
@@ -515,40 +440,29 @@ def _neuron_title(net: _Network, record: NeuronRecord, view: _View) -> str:
     k = record.layer
     forward = k <= view.forward
     if k == 0:
-        return f"{record.name}: input {record.row}" + (
-            f" = {_exact(record.h)}" if forward and record.h is not None else ""
-        )
+        known = forward and record.h is not None
+        return f"{record.name}: input {record.row}" + (f" = {_exact(record.h)}" if known else "")
     role = "hidden"
-    if k == net.depth:
+    if k == len(net.activations):
         role = (
             "output (the network's output y" + (f"{record.row}" if net.sizes[-1] > 1 else "") + ")"
         )
     parts = [f"{record.name}: {role} neuron {record.row} of layer {k}, {record.activation}"]
-    if net.has_example:
+    if net.x is not None:
         parts.append(f"{alpha_name(k, record.row)} = {_exact(record.alpha if forward else None)}")
         parts.append(f"h = f(α) = {_exact(record.h if forward else None)}")
     if net.loss is not None:
-        shown = k >= view.deltas_from
-        parts.append(f"δ = ∂L/∂α = {_exact(record.delta if shown else None)}")
+        parts.append(f"δ = ∂L/∂α = {_exact(record.delta if k >= view.deltas_from else None)}")
     parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
-    known = k >= view.grads_from
-    parts.append(f"∂L/∂{record.bias_name} = {_exact(record.bias_grad if known else None)}")
+    bias_grad = record.bias_grad if k >= view.grads_from else None
+    parts.append(f"∂L/∂{record.bias_name} = {_exact(bias_grad)}")
     return "; ".join(parts)
-
-
-def _edge_title(record: EdgeRecord, grad_known: bool) -> str:
-    text = f"{record.name} = {_exact(record.weight)}: from {record.source} to {record.target}"
-    return text + f"; ∂L/∂{record.name} = {_exact(record.grad if grad_known else None)}"
 
 
 def _render(net: _Network, layout: _Layout, view: _View) -> str:
     """The SVG text of one picture of ``net``."""
-    boxes = layout.boxes
-    largest_weight = _largest([e.weight for e in net.edges])
-    largest_grad = _largest([e.grad for e in net.edges])
-    largest_delta = _largest([n.delta for n in net.neurons])
     focused = view.focus_neuron is not None or bool(view.focus_edges)
-    last = net.depth
+    last = len(net.activations)
     legend_top = layout.body_bottom + 34
     width, height = _attr(layout.width), _attr(legend_top + 112)
     out = [
@@ -559,8 +473,8 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
         f'<rect class="background" x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
         _text(MARGIN, 20, net.title, 14, font_weight="bold"),
     ]
-    if net.has_example:
-        about = f"one example: x = {_vector(net.x or ())}"
+    if net.x is not None:
+        about = f"one example: x = {_vector(net.x)}"
         if net.target is not None:
             about += f", target t = {_target_text(net.target)}"
         if net.loss is not None:
@@ -573,86 +487,86 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
 
     # Edges under the neurons, in parameter order. A labelled edge ends in a level stub
     # beside its neuron with its number on it: the stubs into one neuron are LABEL_PITCH
-    # apart and no other edge reaches that margin, so the numbers never overlap.
+    # apart and no other edge reaches that margin, so the numbers never overlap. Every frame
+    # of a player has every label, hidden where it does not apply, so that nothing moves.
     labels = []
     for k in range(1, len(net.sizes)):
         grads = view.edges_show_grads(k)
-        largest = largest_grad if grads else largest_weight
+        largest = _largest([e.grad if grads else e.weight for e in net.edges])
         labelled = k in layout.labelled
         out.append(
             f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
             'stroke-linejoin="round">'
         )
-        for edge in net.layer_edges(k):
+        for edge in _in_layer(net.edges, k):
             value = edge.grad if grads else edge.weight
             colour, stroke, dash = _edge_style(value, largest)
-            x1, y1 = boxes[(k - 1, edge.column)].right
-            x2, y2 = boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
-            points = (
-                [(x1, y1), (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [(x1, y1), (x2, y2)]
-            )
+            start = layout.boxes[(k - 1, edge.column)].exit()
+            x2, y2 = layout.boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
+            points = [start, (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [start, (x2, y2)]
+            shown = not focused or edge.name in view.focus_edges or view.focus_layer == k
             opacity = 0.8 if labelled else 0.6
             if focused:
                 in_focus = edge.name in view.focus_edges
                 opacity = 1.0 if in_focus else 0.7 if view.focus_layer == k else 0.12
+            grad = _exact(edge.grad if k >= view.grads_from else None)
+            title = (
+                f"{edge.name} = {_exact(edge.weight)}: from {edge.source} to {edge.target}; "
+                f"∂L/∂{edge.name} = {grad}"
+            )
             out.append(
                 '<polyline class="weight" points="'
                 + " ".join(f"{_attr(px)},{_attr(py)}" for px, py in points)
                 + f'" stroke="{colour}" stroke-width="{stroke:.2f}"{dash} '
-                f'stroke-opacity="{opacity}">'
-                f"<title>{html.escape(_edge_title(edge, k >= view.grads_from))}</title>"
-                "</polyline>"
+                f'stroke-opacity="{opacity}"><title>{html.escape(title)}</title></polyline>'
             )
             if labelled:
-                # Every frame of a player has every label, hidden where it does not apply,
-                # so that nothing moves from frame to frame. A wide white halo cuts the
-                # edge away under the digits, however long the number is.
-                visible = not focused or edge.name in view.focus_edges or view.focus_layer == k
+                style = {
+                    **HALO,
+                    "paint_order": "stroke",
+                    **({} if shown else {"visibility": "hidden"}),
+                }
+                fill = colour if value else FAINT
                 labels.append(
-                    _text(
-                        x2 - 5,
-                        y2 + 3.5,
-                        _num(value),
-                        10,
-                        fill=colour if value else FAINT,
-                        text_anchor="end",
-                        stroke="#ffffff",
-                        stroke_width="7",
-                        stroke_linejoin="round",
-                        paint_order="stroke",
-                        **({} if visible else {"visibility": "hidden"}),
-                    )
+                    _text(x2 - 5, y2 + 3.5, _num(value), 10, fill=fill, text_anchor="end", **style)
                 )
         out.append("</g>")
-    if layout.loss_box is not None:
-        lx, ly = layout.loss_box.port(1, 1)
+    box = layout.loss_box
+    if box is not None:
+        lx, ly = box.port(1, 1)
         for i in range(1, net.sizes[-1] + 1):
-            x1, y1 = boxes[(last, i)].right
+            x1, y1 = layout.boxes[(last, i)].exit()
             out.append(
                 f'<line class="to-loss" x1="{_attr(x1)}" y1="{_attr(y1)}" x2="{_attr(lx)}" '
                 f'y2="{_attr(ly)}" stroke="{FAINT}" stroke-width="1" stroke-dasharray="4 3"/>'
             )
     out.append(f'<g class="edge-labels">{"".join(labels)}</g>')
 
+    largest_delta = _largest([n.delta for n in net.neurons])
     out.append('<g class="neurons">')
     for record in net.neurons:
-        out.append(_neuron(net, record, boxes[(record.layer, record.row)], view, largest_delta))
+        out.append(
+            _neuron(net, record, layout.boxes[(record.layer, record.row)], view, largest_delta)
+        )
     out.append("</g>")
 
-    if layout.loss_box is not None:
-        box = layout.loss_box
+    if box is not None:
         left, top = box.x + 7, box.y + LINE
-        loss = _num(net.loss if view.show_loss else None, 4)
-        lines = [f"t = {_target_text(net.target)}"] if net.target is not None else []
+        target = [f"t = {_target_text(net.target)}"] if net.target is not None else []
         out += [
             '<g class="loss">',
             _rect(box, "#fffbe6"),
-            _text(left, top, f"L = {loss}", 12, font_weight="bold"),
-            *(_text(left, top + LINE, line) for line in lines),
-            _text(left, top + (1 + len(lines)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
+            _text(
+                left,
+                top,
+                f"L = {_num(net.loss if view.show_loss else None, 4)}",
+                12,
+                font_weight="bold",
+            ),
+            *(_text(left, top + LINE, line) for line in target),
+            _text(left, top + (1 + len(target)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
             "</g>",
         ]
-
     out.append(_legend(net, view, bool(layout.labelled), legend_top, layout.width))
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -677,17 +591,17 @@ def _neuron(
     title = html.escape(_neuron_title(net, record, view))
     out = [f'<g class="neuron layer-{k}"><title>{title}</title>']
     if box.height <= 2 * DOT_RADIUS:
-        cx, cy = box.x + DOT_RADIUS, box.y + DOT_RADIUS
         out.append(
-            f'<circle cx="{_attr(cx)}" cy="{_attr(cy)}" r="{DOT_RADIUS}" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="{stroke_width}"{dash}/></g>'
+            f'<circle cx="{_attr(box.x + DOT_RADIUS)}" cy="{_attr(box.y + DOT_RADIUS)}" '
+            f'r="{DOT_RADIUS}" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"'
+            f"{dash}/></g>"
         )
         return "\n".join(out)
     out.append(_rect(box, fill, stroke, stroke_width, dash))
     left, top, right = box.x + 7, box.y + LINE, box.x + box.width - 7
     out.append(_text(left, top, record.name, 12, font_weight="bold"))
     if k == 0:
-        if net.has_example:
+        if net.x is not None:
             out.append(_text(left, top + LINE, f"= {_num(record.h if forward else None)}"))
     else:
         # Where the edges show ∂L/∂w, the bias shows ∂L/∂b too.
@@ -696,7 +610,7 @@ def _neuron(
         else:
             bias = f"b {_num(record.bias)}"
         out.append(_text(right, top, bias, 10, fill=FAINT, text_anchor="end"))
-        if net.has_example:
+        if net.x is not None:
             alpha, h = (_num(v if forward else None) for v in (record.alpha, record.h))
             out.append(_text(left, top + LINE, f"α {alpha}"))
             out.append(_text(left + 62, top + LINE, f"h {h}"))
@@ -704,7 +618,7 @@ def _neuron(
                 delta = _num(record.delta if k >= view.deltas_from else None)
                 out.append(_text(left, top + 2 * LINE, f"δ {delta}", font_weight="bold"))
         else:
-            about = "output y" if k == net.depth else record.activation or ""
+            about = "output y" if k == len(net.activations) else record.activation
             out.append(_text(left, top + LINE, about, fill=FAINT))
     out.append("</g>")
     return "\n".join(out)
@@ -716,24 +630,20 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
     symbol = "∂L/∂w" if grads else "w"
     largest = _largest([e.grad if grads else e.weight for e in net.edges])
     encoding = "(colour = sign, width = size)"
+    last = len(net.activations)
     if grads and view.grads_from > 1:  # a player's gradient frame: the lower layers show w
-        first, last = view.grads_from, net.depth
+        first = view.grads_from
         layers = f"layers {first}–{last}" if first < last else f"layer {last}"
         key = f"{layers}: gradient ∂L/∂w, earlier layers: weight w {encoding}"
     else:
         key = f"{'gradient ∂L/∂w' if grads else 'weight w'} {encoding}"
-    # Numbers go on the edges only between layers with few weights (else they would pile
-    # up); the key says so, and hovering gives every edge's numbers.
-    labels = (
-        "; a number at an edge's end is its value (between small layers; hover for any edge)"
-        if labelled
-        else ""
-    )
+    if labelled:
+        key += "; a number at an edge's end is its value (between small layers; hover for any edge)"
     out = [
         '<g class="legend">',
         f'<line x1="{MARGIN}" y1="{_attr(top - 16)}" x2="{_attr(width - MARGIN)}" '
         f'y2="{_attr(top - 16)}" stroke="#dddddd" stroke-width="1"/>',
-        _text(MARGIN, top, f"edges: {key}{labels}", font_weight="bold"),
+        _text(MARGIN, top, f"edges: {key}", font_weight="bold"),
     ]
     samples = [
         (POSITIVE, 3.0, "", f"{symbol} > 0"),
@@ -750,23 +660,23 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
         )
         out.append(_text(sx + 34, sy, label))
         sx += 34 + (230 if label.startswith("thick") else 110)
-    if net.has_example:
-        lines = [
-            "neuron: name, b = its bias; α = b + Σ w·h (pre-activation), h = f(α); "
-            + ("δ = ∂L/∂α, tint = sign and size of δ" if net.loss is not None else "")
-            + ("; dashed: a ReLU that is off" if "relu" in net.activations else "")
-        ]
+    if net.x is None:
+        neuron = "neuron: name, b = its bias, and its activation f"
     else:
-        lines = ["neuron: name, b = its bias, and its activation f"]
-    lines.append(
+        neuron = "neuron: name, b = its bias; α = b + Σ w·h (pre-activation), h = f(α); "
+        if net.loss is not None:
+            neuron += "δ = ∂L/∂α, tint = sign and size of δ"
+        if "relu" in net.activations:
+            neuron += "; dashed: a ReLU that is off"
+    names = (
         "xj = input j; hk[i] = neuron i of layer k; Wk[i,j] joins neuron j of layer k−1 to "
-        f"neuron i of layer k; the last layer's {h_name(net.depth, 'i')} is the output y."
+        f"neuron i of layer k; the last layer's {h_name(last, 'i')} is the output y."
     )
     if grads and largest == 0 and net.loss is None:
-        lines.append("every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss.")
+        hint = "every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss."
     else:
-        lines.append("Hover over a neuron or an edge for its name and exact numbers.")
-    for n, line in enumerate(lines):
+        hint = "Hover over a neuron or an edge for its name and exact numbers."
+    for n, line in enumerate((neuron, names, hint)):
         out.append(_text(MARGIN, top + 44 + n * 17, line))
     out.append("</g>")
     return "\n".join(out)
@@ -776,12 +686,9 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
 
 
 class NetworkDrawing:
-    """A network diagram: ``svg()``, ``save(path)``, Jupyter display, and its numbers.
-
-    ``neurons`` and ``edges`` hold :class:`NeuronRecord` and :class:`EdgeRecord` entries in
-    the model's order (inputs first, then layer by layer; edges as ``named_parameters()``
-    lists the weights), so a notebook or a test reads the numbers without parsing SVG.
-    """
+    """A network diagram: ``svg()``, ``save(path)``, Jupyter display, and its numbers as
+    ``neurons`` and ``edges`` records in the model's order (inputs first, then layer by
+    layer; edges as ``named_parameters()`` lists the weights), to read without the SVG."""
 
     def __init__(self, net: _Network, show: str) -> None:
         self._net = net
@@ -808,9 +715,15 @@ class NetworkDrawing:
     def svg(self) -> str:
         """The SVG text; the same model and example give the same text."""
         if self._svg is None:
-            self._svg = _render(
-                self._net, _layout(self._net), _View.everything(self._net, self.show)
+            net = self._net
+            everything = _View(
+                forward=len(net.activations) if net.x is not None else -1,
+                deltas_from=1 if net.loss is not None else len(net.sizes),
+                grads_from=0,
+                show=self.show,
+                show_loss=net.loss is not None,
             )
+            self._svg = _render(net, _layout(net), everything)
         return self._svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -818,8 +731,6 @@ class NetworkDrawing:
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".png", ".pdf"):
-            # The SVG is nn's own text, not Graphviz output, and turning SVG into pixels or
-            # PDF takes a renderer autograd-core does not depend on.
             raise ValueError(
                 f"cannot save a network diagram as {suffix} ({path.name}): it is drawn as SVG "
                 "and autograd-core has no SVG-to-PNG/PDF converter; accepted suffix: .svg. "
@@ -839,7 +750,7 @@ class NetworkDrawing:
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(s) for s in self._net.sizes)
-        example = ", one example" if self._net.has_example else ""
+        example = ", one example" if self._net.x is not None else ""
         return f"<NetworkDrawing of {sizes}{example}, edges show {self.show}>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -871,10 +782,9 @@ def draw_network(
     Each weight is an edge whose colour says its sign (blue +, orange −) and whose width
     says its size; ``show="grads"`` encodes ∂L/∂w instead. Given an example ``x``,
     ``target`` and ``loss`` (any nn loss, or ``loss(outputs, target) -> Value``), it runs
-    the forward and backward pass itself, on fresh Values with the model's numbers, and
-    shows α, h and δ = ∂L/∂α in each neuron and ∂L/∂w for that example; the model's
-    parameters and their ``.grad`` are left as they were. Without an example, ∂L/∂w is the
-    parameters' current ``.grad``. ``x`` alone runs the forward pass only.
+    the forward and backward pass itself and shows α, h and δ = ∂L/∂α in each neuron and
+    ∂L/∂w for that example; the model and its ``.grad`` are left as they were. Without an
+    example, ∂L/∂w is the parameters' current ``.grad``; ``x`` alone runs the forward pass.
 
     >>> from nn import MLP, half_squared_error
     >>> view = draw_network(MLP(2, [2, 1], seed=0), [1.0, -2.0], 1.0, half_squared_error)
@@ -887,11 +797,6 @@ def draw_network(
 
 
 # -- the player -----------------------------------------------------------------------------------
-
-
-def _psi_prime(record: NeuronRecord) -> float:
-    """ψ = f′(α), from the activation table's formula (not from the engine's backward)."""
-    return float(TABLE[record.activation or "linear"].derivative(np.float64(record.alpha or 0.0)))
 
 
 def _factor(value: float) -> str:
@@ -916,25 +821,25 @@ def _terms(pairs: Sequence[tuple[float, float]], limit: int = 4) -> str:
 
 def _focus(net: _Network, k: int) -> NeuronRecord:
     """The neuron of layer k the captions follow: the one with the largest |δ|, first on ties."""
-    return max(net.layer_neurons(k), key=lambda r: (abs(r.delta or 0.0), -r.row))
+    return max(_in_layer(net.neurons, k), key=lambda r: (abs(r.delta or 0.0), -r.row))
 
 
 def _frames(net: _Network) -> list[tuple[_View, str]]:
-    n = net.depth
-    never = n + 1  # a layer index past the output: no layer yet
+    n = len(net.activations)
+    named = {record.name: record for record in net.neurons}
     frames: list[tuple[_View, str]] = []
 
     def add(
         caption: str,
         forward: int,
-        deltas_from: int = never,
-        grads_from: int = never,
+        deltas_from: int = n + 1,
+        grads_from: int = n + 1,
         *,
         show_loss: bool = True,
         **focus: Any,
     ) -> None:
-        """A frame with α and h of layers 0…forward and δ, ∂L/∂w from the layers given; a
-        layer's edges show ∂L/∂w once it is known."""
+        """A frame with α and h of layers 0…forward and δ, ∂L/∂w from the layers given (n + 1:
+        none yet); a layer's edges show ∂L/∂w once it is known."""
         show = "grads" if grads_from <= n else "weights"
         frames.append((_View(forward, deltas_from, grads_from, show, show_loss, **focus), caption))
 
@@ -947,34 +852,34 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
     for k in range(1, n + 1):
         focus = _focus(net, k)
         i = focus.row
-        columns = range(1, net.sizes[k - 1] + 1)
-        pairs = [(net.edge(k, i, j).weight, net.neuron(k - 1, j).h or 0.0) for j in columns]
-        source = input_name("j") if k == 1 else h_name(k - 1, "j")
+        into = [edge for edge in _in_layer(net.edges, k) if edge.row == i]
+        pairs = [(edge.weight, named[edge.source].h or 0.0) for edge in into]
         add(
             f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
-            f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + ({_terms(pairs)}) "
-            f"= {_num(focus.alpha)}; {h_name(k, i)} = {focus.activation}({alpha_name(k, i)}) "
-            f"= {_num(focus.h)}. Every neuron of layer {k} does the same with "
-            f"{'x' if k == 1 else f'h{k - 1}'}.",
+            f"Σⱼ {weight_name(k, i, 'j')} {_unit(k - 1, 'j')} = {_num(focus.bias)} + "
+            f"({_terms(pairs)}) = {_num(focus.alpha)}; {h_name(k, i)} = "
+            f"{focus.activation}({alpha_name(k, i)}) = {_num(focus.h)}. Every neuron of layer "
+            f"{k} does the same with {'x' if k == 1 else f'h{k - 1}'}.",
             k,
             show_loss=False,
             focus_neuron=(k, i),
-            focus_edges=frozenset(weight_name(k, i, j) for j in columns),
+            focus_edges=frozenset(edge.name for edge in into),
         )
-    loss = (
-        f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {_target_text(net.target)}"
-        if net.target is not None
-        else f"{net.loss_name}(y) = {_num(net.loss, 4)}"
-    )
+    if net.target is not None:
+        target = _target_text(net.target)
+        loss = f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {target}"
+    else:
+        loss = f"{net.loss_name}(y) = {_num(net.loss, 4)}"
     add(
         f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for each "
         "layer, from the output down.",
         n,
     )
-    # δ at the output: ∂L/∂h from the loss, times ψ′.
+    # δ at the output: ∂L/∂h from the loss, times ψ′ = f′(α) from the activation table.
     focus = _focus(net, n)
     i = focus.row
-    dl_dh, psi = (net.output_grads or ())[i - 1], _psi_prime(focus)
+    dl_dh = net.output_grads[i - 1]
+    psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
     add(
         f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)} "
         f"· ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
@@ -986,9 +891,9 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
     for k in range(n - 1, 0, -1):
         focus = _focus(net, k)
         i = focus.row
-        psi = _psi_prime(focus)
-        rows = range(1, net.sizes[k + 1] + 1)
-        pairs = [(net.edge(k + 1, j, i).weight, net.neuron(k + 1, j).delta or 0.0) for j in rows]
+        psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
+        out_of = [edge for edge in _in_layer(net.edges, k + 1) if edge.column == i]
+        pairs = [(edge.weight, named[edge.target].delta or 0.0) for edge in out_of]
         total = math.fsum(a * b for a, b in pairs)
         add(
             f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
@@ -998,11 +903,11 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
             n,
             k,
             focus_neuron=(k, i),
-            focus_edges=frozenset(weight_name(k + 1, j, i) for j in rows),
+            focus_edges=frozenset(edge.name for edge in out_of),
         )
     for k in range(n, 0, -1):
-        edge = max(net.layer_edges(k), key=lambda e: (abs(e.grad), -e.row, -e.column))
-        target, source = net.neuron(k, edge.row), net.neuron(k - 1, edge.column)
+        edge = max(_in_layer(net.edges, k), key=lambda e: (abs(e.grad), -e.row, -e.column))
+        target, source = named[edge.target], named[edge.source]
         delta = f"δ{k}[{edge.row}]"
         add(
             f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
@@ -1061,5 +966,6 @@ def step_through_network(
     layer's ∂L/∂W(k) = δ(k) h(k−1)ᵀ. Every caption works the formula for one neuron (the
     one with the largest |δ|) with its numbers. The model is left as it was.
     """
-    net = _analyse(model, x, target, loss, "step_through_network", require_example=True)
-    return NetworkStepThrough(net)
+    return NetworkStepThrough(
+        _analyse(model, x, target, loss, "step_through_network", require_example=True)
+    )
