@@ -17,7 +17,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -247,9 +247,6 @@ def _analyse(
     )
 
 
-# -- numbers as text ---------------------------------------------------------------------------
-
-
 def _num(value: float | None, digits: int = 3) -> str:
     """A number for reading: ``digits`` significant digits, a true minus sign, no "−0"."""
     if value is None:
@@ -278,8 +275,6 @@ def _target_text(target: object) -> str:
         return _num(float(target))
     return str(target)
 
-
-# -- geometry ----------------------------------------------------------------------------------
 
 MARGIN = 16
 TARGET_WIDTH = 1000
@@ -317,25 +312,17 @@ class _Box:
         return self.x + self.width, self.y + self.height / 2
 
 
-@dataclass(frozen=True)
-class _Layout:
-    boxes: dict[tuple[int, int], _Box]
-    column_x: list[float]
-    labelled: frozenset[int]  # the layers whose edges carry their numbers
-    loss_box: _Box | None
-    width: float
-    body_bottom: float
-
-
-def _layout(net: _Network) -> _Layout:
-    """Columns of boxes, each column centred on the tallest; the same for every frame."""
+def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], set[int], Any]:
+    """Columns of boxes centred on the tallest, the same for every frame: the boxes by
+    (layer, row), the columns' centres, the layers whose edges carry their numbers, the
+    loss's box (``None`` without a loss), the picture's width and its body's bottom."""
     sizes = net.sizes
     numbered = [size <= MAX_NUMBERED_LAYER for size in sizes]
-    labelled = frozenset(
+    labelled = {
         k
         for k, (fan_in, size) in enumerate(itertools.pairwise(sizes), start=1)
         if fan_in * size <= MAX_LABELLED_EDGES and fan_in <= MAX_LABELLED_FAN_IN
-    )
+    }
     # A box is tall enough for its lines of text and for the labels of the edges entering it.
     fan_in = max((sizes[k - 1] for k in labelled), default=0)
     box_height = max(LINE * (3 if net.x is not None else 2) + 8, fan_in * LABEL_PITCH)
@@ -368,11 +355,7 @@ def _layout(net: _Network) -> _Layout:
         height = LINE * 3 + 8
         loss_box = _Box(right + LOSS_GAP, HEADER + (tallest - height) / 2, LOSS_WIDTH, height)
         right = loss_box.x + loss_box.width
-    width = max(right + MARGIN, 720.0)
-    return _Layout(boxes, centres, labelled, loss_box, width, HEADER + tallest)
-
-
-# -- one picture ---------------------------------------------------------------------------------
+    return boxes, centres, labelled, loss_box, max(right + MARGIN, 720.0), HEADER + tallest
 
 
 @dataclass(frozen=True)
@@ -400,8 +383,8 @@ def _attr(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _tint(value: float, largest: float) -> str:
-    if largest <= 0 or value == 0 or not math.isfinite(value):
+def _tint(value: float | None, largest: float) -> str:
+    if value is None or largest <= 0 or value == 0 or not math.isfinite(value):
         return "#ffffff"
     strength = min(1.0, abs(value) / largest) ** 0.5
     base = POSITIVE_TINT if value > 0 else NEGATIVE_TINT
@@ -436,41 +419,19 @@ def _rect(box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, das
     )
 
 
-def _neuron_title(net: _Network, record: NeuronRecord, view: _View) -> str:
-    k = record.layer
-    forward = k <= view.forward
-    if k == 0:
-        known = forward and record.h is not None
-        return f"{record.name}: input {record.row}" + (f" = {_exact(record.h)}" if known else "")
-    role = "hidden"
-    if k == len(net.activations):
-        role = (
-            "output (the network's output y" + (f"{record.row}" if net.sizes[-1] > 1 else "") + ")"
-        )
-    parts = [f"{record.name}: {role} neuron {record.row} of layer {k}, {record.activation}"]
-    if net.x is not None:
-        parts.append(f"{alpha_name(k, record.row)} = {_exact(record.alpha if forward else None)}")
-        parts.append(f"h = f(α) = {_exact(record.h if forward else None)}")
-    if net.loss is not None:
-        parts.append(f"δ = ∂L/∂α = {_exact(record.delta if k >= view.deltas_from else None)}")
-    parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
-    bias_grad = record.bias_grad if k >= view.grads_from else None
-    parts.append(f"∂L/∂{record.bias_name} = {_exact(bias_grad)}")
-    return "; ".join(parts)
-
-
-def _render(net: _Network, layout: _Layout, view: _View) -> str:
+def _render(net: _Network, view: _View) -> str:
     """The SVG text of one picture of ``net``."""
+    boxes, centres, labelled_layers, box, width, bottom = _layout(net)
     focused = view.focus_neuron is not None or bool(view.focus_edges)
     last = len(net.activations)
-    legend_top = layout.body_bottom + 34
-    width, height = _attr(layout.width), _attr(legend_top + 112)
+    legend_top = bottom + 34
+    size = f'width="{_attr(width)}" height="{_attr(legend_top + 112)}"'
+    viewbox = f"0 0 {_attr(width)} {_attr(legend_top + 112)}"
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{FONT}" fill="{INK}" '
-        'style="max-width: 100%; height: auto">',
-        f'<rect class="background" x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="{viewbox}" font-family="{FONT}" '
+        f'fill="{INK}" style="max-width: 100%; height: auto">',
+        f'<rect class="background" x="0" y="0" {size} fill="#ffffff"/>',
         _text(MARGIN, 20, net.title, 14, font_weight="bold"),
     ]
     if net.x is not None:
@@ -480,7 +441,7 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
         if net.loss is not None:
             about += f", loss {net.loss_name}"
         out.append(_text(MARGIN, 37, about, 12))
-    for k, centre in enumerate(layout.column_x):
+    for k, centre in enumerate(centres):
         heading = f"output layer {k} = y" if k == last else f"layer {k}"
         heading = f"{heading} · {net.activations[k - 1]}" if k else "inputs x"
         out.append(_text(centre, HEADER - 10, heading, 12, fill=FAINT, text_anchor="middle"))
@@ -493,7 +454,7 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
     for k in range(1, len(net.sizes)):
         grads = view.edges_show_grads(k)
         largest = _largest([e.grad if grads else e.weight for e in net.edges])
-        labelled = k in layout.labelled
+        labelled = k in labelled_layers
         out.append(
             f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
             'stroke-linejoin="round">'
@@ -501,8 +462,8 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
         for edge in _in_layer(net.edges, k):
             value = edge.grad if grads else edge.weight
             colour, stroke, dash = _edge_style(value, largest)
-            start = layout.boxes[(k - 1, edge.column)].exit()
-            x2, y2 = layout.boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
+            start = boxes[(k - 1, edge.column)].exit()
+            x2, y2 = boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
             points = [start, (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [start, (x2, y2)]
             shown = not focused or edge.name in view.focus_edges or view.focus_layer == k
             opacity = 0.8 if labelled else 0.6
@@ -531,11 +492,10 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
                     _text(x2 - 5, y2 + 3.5, _num(value), 10, fill=fill, text_anchor="end", **style)
                 )
         out.append("</g>")
-    box = layout.loss_box
     if box is not None:
         lx, ly = box.port(1, 1)
         for i in range(1, net.sizes[-1] + 1):
-            x1, y1 = layout.boxes[(last, i)].exit()
+            x1, y1 = boxes[(last, i)].exit()
             out.append(
                 f'<line class="to-loss" x1="{_attr(x1)}" y1="{_attr(y1)}" x2="{_attr(lx)}" '
                 f'y2="{_attr(ly)}" stroke="{FAINT}" stroke-width="1" stroke-dasharray="4 3"/>'
@@ -545,9 +505,7 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
     largest_delta = _largest([n.delta for n in net.neurons])
     out.append('<g class="neurons">')
     for record in net.neurons:
-        out.append(
-            _neuron(net, record, layout.boxes[(record.layer, record.row)], view, largest_delta)
-        )
+        out.append(_neuron(net, record, boxes[(record.layer, record.row)], view, largest_delta))
     out.append("</g>")
 
     if box is not None:
@@ -567,7 +525,7 @@ def _render(net: _Network, layout: _Layout, view: _View) -> str:
             _text(left, top + (1 + len(target)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
             "</g>",
         ]
-    out.append(_legend(net, view, bool(layout.labelled), legend_top, layout.width))
+    out.append(_legend(net, view, bool(labelled_layers), legend_top, width))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -576,20 +534,38 @@ def _neuron(
     net: _Network, record: NeuronRecord, box: _Box, view: _View, largest_delta: float
 ) -> str:
     """One neuron: a box with its numbers (a dot in a wide layer) and its hover title."""
-    k = record.layer
+    k, row, name = record.layer, record.row, record.name
     forward = k <= view.forward
+    shown = replace(
+        record,
+        alpha=record.alpha if forward else None,
+        h=record.h if forward else None,
+        delta=record.delta if k >= view.deltas_from else None,
+        bias_grad=record.bias_grad if k >= view.grads_from else None,
+    )
     if k == 0:
-        fill = "#f3f3f3"
-    elif k >= view.deltas_from and record.delta is not None:
-        fill = _tint(record.delta, largest_delta)
+        title = f"{name}: input {row}" + (f" = {_exact(shown.h)}" if shown.h is not None else "")
     else:
-        fill = "#ffffff"
-    stroke, stroke_width = (INK, 3.0) if view.focus_neuron == (k, record.row) else ("#555555", 1.0)
+        role = "hidden"
+        if k == len(net.activations):
+            role = "output (the network's output y" + (f"{row}" if net.sizes[-1] > 1 else "") + ")"
+        parts = [f"{name}: {role} neuron {row} of layer {k}, {record.activation}"]
+        if net.x is not None:
+            parts += [
+                f"{alpha_name(k, row)} = {_exact(shown.alpha)}",
+                f"h = f(α) = {_exact(shown.h)}",
+            ]
+        if net.loss is not None:
+            parts.append(f"δ = ∂L/∂α = {_exact(shown.delta)}")
+        parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
+        parts.append(f"∂L/∂{record.bias_name} = {_exact(shown.bias_grad)}")
+        title = "; ".join(parts)
+    fill = "#f3f3f3" if k == 0 else _tint(shown.delta, largest_delta)
+    stroke, stroke_width = (INK, 3.0) if view.focus_neuron == (k, row) else ("#555555", 1.0)
     # A ReLU that is off (α ≤ 0) passes nothing forward and no gradient back.
-    off = record.activation == "relu" and forward and record.alpha is not None and record.alpha <= 0
+    off = record.activation == "relu" and shown.alpha is not None and shown.alpha <= 0
     dash = ' stroke-dasharray="4 3"' if off else ""
-    title = html.escape(_neuron_title(net, record, view))
-    out = [f'<g class="neuron layer-{k}"><title>{title}</title>']
+    out = [f'<g class="neuron layer-{k}"><title>{html.escape(title)}</title>']
     if box.height <= 2 * DOT_RADIUS:
         out.append(
             f'<circle cx="{_attr(box.x + DOT_RADIUS)}" cy="{_attr(box.y + DOT_RADIUS)}" '
@@ -599,27 +575,22 @@ def _neuron(
         return "\n".join(out)
     out.append(_rect(box, fill, stroke, stroke_width, dash))
     left, top, right = box.x + 7, box.y + LINE, box.x + box.width - 7
-    out.append(_text(left, top, record.name, 12, font_weight="bold"))
-    if k == 0:
-        if net.x is not None:
-            out.append(_text(left, top + LINE, f"= {_num(record.h if forward else None)}"))
-    else:
+    out.append(_text(left, top, name, 12, font_weight="bold"))
+    if k == 0 and net.x is not None:
+        out.append(_text(left, top + LINE, f"= {_num(shown.h)}"))
+    elif k > 0:
         # Where the edges show ∂L/∂w, the bias shows ∂L/∂b too.
-        if view.edges_show_grads(k):
-            bias = f"∂L/∂b {_num(record.bias_grad)}"
-        else:
-            bias = f"b {_num(record.bias)}"
+        grads = view.edges_show_grads(k)
+        bias = f"∂L/∂b {_num(shown.bias_grad)}" if grads else f"b {_num(record.bias)}"
         out.append(_text(right, top, bias, 10, fill=FAINT, text_anchor="end"))
-        if net.x is not None:
-            alpha, h = (_num(v if forward else None) for v in (record.alpha, record.h))
-            out.append(_text(left, top + LINE, f"α {alpha}"))
-            out.append(_text(left + 62, top + LINE, f"h {h}"))
-            if net.loss is not None:
-                delta = _num(record.delta if k >= view.deltas_from else None)
-                out.append(_text(left, top + 2 * LINE, f"δ {delta}", font_weight="bold"))
-        else:
+        if net.x is None:
             about = "output y" if k == len(net.activations) else record.activation
             out.append(_text(left, top + LINE, about, fill=FAINT))
+        else:
+            out.append(_text(left, top + LINE, f"α {_num(shown.alpha)}"))
+            out.append(_text(left + 62, top + LINE, f"h {_num(shown.h)}"))
+        if net.loss is not None:
+            out.append(_text(left, top + 2 * LINE, f"δ {_num(shown.delta)}", font_weight="bold"))
     out.append("</g>")
     return "\n".join(out)
 
@@ -682,9 +653,6 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
     return "\n".join(out)
 
 
-# -- the drawing ---------------------------------------------------------------------------------
-
-
 class NetworkDrawing:
     """A network diagram: ``svg()``, ``save(path)``, Jupyter display, and its numbers as
     ``neurons`` and ``edges`` records in the model's order (inputs first, then layer by
@@ -723,7 +691,7 @@ class NetworkDrawing:
                 show=self.show,
                 show_loss=net.loss is not None,
             )
-            self._svg = _render(net, _layout(net), everything)
+            self._svg = _render(net, everything)
         return self._svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -794,9 +762,6 @@ def draw_network(
     if show not in SHOW_MODES:
         raise ValueError(f"show must be one of {', '.join(map(repr, SHOW_MODES))}; got {show!r}")
     return NetworkDrawing(_analyse(model, x, target, loss, "draw_network", max_weights), show)
-
-
-# -- the player -----------------------------------------------------------------------------------
 
 
 def _factor(value: float) -> str:
@@ -938,9 +903,8 @@ class NetworkStepThrough(HtmlPlayer):
 
     def __init__(self, net: _Network) -> None:
         self._net = net
-        layout = _layout(net)
         planned = _frames(net)
-        self.frames = tuple(_render(net, layout, view) for view, _ in planned)
+        self.frames = tuple(_render(net, view) for view, _ in planned)
         self.captions = tuple(caption for _, caption in planned)
         self.neurons = net.neurons
         self.edges = net.edges
