@@ -16,7 +16,7 @@ import html
 import itertools
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from numbers import Real
 from pathlib import Path
@@ -362,16 +362,18 @@ def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], se
 class _View:
     """What one picture shows: α and h of layers 0 … ``forward``, δ of layers
     ``deltas_from`` … n, ∂L/∂w and ∂L/∂b of layers ``grads_from`` … n (which these layers'
-    edges encode when ``show`` is "grads"; the other layers' edges encode w), the loss."""
+    edges encode when ``show`` is "grads"; the other layers' edges encode w), the loss;
+    in a player's frame, what is in focus and the caption."""
 
     forward: int
-    deltas_from: int
-    grads_from: int
-    show: str
-    show_loss: bool
+    deltas_from: float = math.inf
+    grads_from: float = math.inf
+    show: str = "weights"
+    show_loss: bool = True
     focus_neuron: tuple[int, int] | None = None
     focus_edges: frozenset[str] = frozenset()
     focus_layer: int | None = None  # its edges carry value labels even when focused
+    caption: str = ""
 
     def edges_show_grads(self, layer: int) -> bool:
         return self.show == "grads" and layer >= self.grads_from
@@ -684,14 +686,10 @@ class NetworkDrawing:
         """The SVG text; the same model and example give the same text."""
         if self._svg is None:
             net = self._net
-            everything = _View(
-                forward=len(net.activations) if net.x is not None else -1,
-                deltas_from=1 if net.loss is not None else len(net.sizes),
-                grads_from=0,
-                show=self.show,
-                show_loss=net.loss is not None,
-            )
-            self._svg = _render(net, everything)
+            forward = len(net.activations) if net.x is not None else -1
+            deltas_from = 1 if net.loss is not None else math.inf
+            view = _View(forward, deltas_from, 0, self.show, show_loss=net.loss is not None)
+            self._svg = _render(net, view)
         return self._svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -789,69 +787,55 @@ def _focus(net: _Network, k: int) -> NeuronRecord:
     return max(_in_layer(net.neurons, k), key=lambda r: (abs(r.delta or 0.0), -r.row))
 
 
-def _frames(net: _Network) -> list[tuple[_View, str]]:
+def _frames(net: _Network) -> Iterator[_View]:
+    """The player's frames; each caption works the formula for one neuron of its layer."""
     n = len(net.activations)
     named = {record.name: record for record in net.neurons}
-    frames: list[tuple[_View, str]] = []
-
-    def add(
-        caption: str,
-        forward: int,
-        deltas_from: int = n + 1,
-        grads_from: int = n + 1,
-        *,
-        show_loss: bool = True,
-        **focus: Any,
-    ) -> None:
-        """A frame with α and h of layers 0…forward and δ, ∂L/∂w from the layers given (n + 1:
-        none yet); a layer's edges show ∂L/∂w once it is known."""
-        show = "grads" if grads_from <= n else "weights"
-        frames.append((_View(forward, deltas_from, grads_from, show, show_loss, **focus), caption))
-
-    add(
-        f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k computes "
-        "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
+    yield _View(
         0,
         show_loss=False,
+        caption=f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k "
+        "computes α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
     )
     for k in range(1, n + 1):
         focus = _focus(net, k)
         i = focus.row
         into = [edge for edge in _in_layer(net.edges, k) if edge.row == i]
         pairs = [(edge.weight, named[edge.source].h or 0.0) for edge in into]
-        add(
-            f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
-            f"Σⱼ {weight_name(k, i, 'j')} {_unit(k - 1, 'j')} = {_num(focus.bias)} + "
-            f"({_terms(pairs)}) = {_num(focus.alpha)}; {h_name(k, i)} = "
-            f"{focus.activation}({alpha_name(k, i)}) = {_num(focus.h)}. Every neuron of layer "
-            f"{k} does the same with {'x' if k == 1 else f'h{k - 1}'}.",
+        yield _View(
             k,
             show_loss=False,
             focus_neuron=(k, i),
             focus_edges=frozenset(edge.name for edge in into),
+            caption=f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
+            f"Σⱼ {weight_name(k, i, 'j')} {_unit(k - 1, 'j')} = {_num(focus.bias)} + "
+            f"({_terms(pairs)}) = {_num(focus.alpha)}; {h_name(k, i)} = "
+            f"{focus.activation}({alpha_name(k, i)}) = {_num(focus.h)}. Every neuron of layer "
+            f"{k} does the same with {'x' if k == 1 else f'h{k - 1}'}.",
         )
-    if net.target is not None:
-        target = _target_text(net.target)
-        loss = f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {target}"
-    else:
+    if net.target is None:
         loss = f"{net.loss_name}(y) = {_num(net.loss, 4)}"
-    add(
-        f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for each "
-        "layer, from the output down.",
+    else:
+        t = _target_text(net.target)
+        loss = f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {t}"
+    yield _View(
         n,
+        caption=f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for "
+        "each layer, from the output down.",
     )
     # δ at the output: ∂L/∂h from the loss, times ψ′ = f′(α) from the activation table.
     focus = _focus(net, n)
     i = focus.row
     dl_dh = net.output_grads[i - 1]
     psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
-    add(
-        f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)} "
-        f"· ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
-        f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
+    yield _View(
         n,
         n,
         focus_neuron=(n, i),
+        caption=f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = "
+        f"∂L/∂{h_name(n, i)} · ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = "
+        f"{_num(dl_dh * psi)}, with ψ' the derivative of {focus.activation}. A neuron's tint "
+        "shows its δ.",
     )
     for k in range(n - 1, 0, -1):
         focus = _focus(net, k)
@@ -860,35 +844,35 @@ def _frames(net: _Network) -> list[tuple[_View, str]]:
         out_of = [edge for edge in _in_layer(net.edges, k + 1) if edge.column == i]
         pairs = [(edge.weight, named[edge.target].delta or 0.0) for edge in out_of]
         total = math.fsum(a * b for a, b in pairs)
-        add(
-            f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
-            f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
-            f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
-            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
+        yield _View(
             n,
             k,
             focus_neuron=(k, i),
             focus_edges=frozenset(edge.name for edge in out_of),
+            caption=f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
+            f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
+            f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
+            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
         )
     for k in range(n, 0, -1):
         edge = max(_in_layer(net.edges, k), key=lambda e: (abs(e.grad), -e.row, -e.column))
         target, source = named[edge.target], named[edge.source]
         delta = f"δ{k}[{edge.row}]"
-        add(
-            f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
-            f"For the thickest edge, ∂L/∂{edge.name} = {delta} · {source.name} = "
-            f"{_num(target.delta)} · {_factor(source.h)} = "
-            f"{_num((target.delta or 0.0) * (source.h or 0.0))}; "
-            f"∂L/∂{target.bias_name} = {delta} = {_num(target.delta)}. "
-            f"Layer {k}'s edges now show ∂L/∂w.",
+        yield _View(
             n,
             1,
             k,
+            "grads",
             focus_neuron=(k, edge.row),
             focus_edges=frozenset({edge.name}),
             focus_layer=k,
+            caption=f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, "
+            f"∂L/∂b({k}) = δ({k}). For the thickest edge, ∂L/∂{edge.name} = {delta} · "
+            f"{source.name} = {_num(target.delta)} · {_factor(source.h)} = "
+            f"{_num((target.delta or 0.0) * (source.h or 0.0))}; "
+            f"∂L/∂{target.bias_name} = {delta} = {_num(target.delta)}. "
+            f"Layer {k}'s edges now show ∂L/∂w.",
         )
-    return frames
 
 
 class NetworkStepThrough(HtmlPlayer):
@@ -903,9 +887,9 @@ class NetworkStepThrough(HtmlPlayer):
 
     def __init__(self, net: _Network) -> None:
         self._net = net
-        planned = _frames(net)
-        self.frames = tuple(_render(net, view) for view, _ in planned)
-        self.captions = tuple(caption for _, caption in planned)
+        views = list(_frames(net))
+        self.frames = tuple(_render(net, view) for view in views)
+        self.captions = tuple(view.caption for view in views)
         self.neurons = net.neurons
         self.edges = net.edges
 
