@@ -49,8 +49,23 @@ NEGATIVE_TINT = (0xF8, 0xDC, 0xC8)
 INK = "#222222"
 FAINT = "#777777"
 FONT = "Helvetica, Arial, sans-serif"
-# A wide white halo cuts the edge away under an edge label's digits, however long they are.
-HALO = {"stroke": "#ffffff", "stroke_width": "7", "stroke_linejoin": "round"}
+# An edge's number: a wide white halo cuts the edge away under the digits, however many.
+EDGE_LABEL = {"text_anchor": "end", "stroke": "#ffffff", "stroke_width": "7"}
+EDGE_LABEL |= {"stroke_linejoin": "round", "paint_order": "stroke"}
+
+MARGIN = 16
+TARGET_WIDTH = 1000
+HEADER = 66
+BOX_WIDTH = 136
+INPUT_WIDTH = 84
+LOSS_WIDTH = 124
+LOSS_GAP = 44
+LINE = 14  # text line height inside a box
+DOT_RADIUS = 5
+DOT_PITCH = 14
+ROW_GAP = 8
+LABEL_PITCH = 12  # vertical distance between the edge labels beside one neuron
+LABEL_STUB = 58  # each labelled edge enters its neuron level over this many px, its label on it
 
 Loss = Callable[[Any, Any], Value]
 
@@ -108,51 +123,11 @@ def _in_layer(records: Sequence[Any], layer: int) -> list[Any]:
     return [record for record in records if record.layer == layer]
 
 
-def _unit(layer: int, row: int | str) -> str:
-    """The name of what a neuron of layer + 1 reads: ``xj`` or ``hk[j]``."""
-    return input_name(row) if layer == 0 else h_name(layer, row)
-
-
 def _loss_name(loss: Callable[..., Any]) -> str:
     return getattr(loss, "__name__", None) or type(loss).__name__
 
 
-def _check(
-    model: object,
-    x: object,
-    target: object,
-    loss: object,
-    who: str,
-    max_weights: int | None,
-    required: bool,
-) -> tuple[float, ...] | None:
-    """The model and the example checked; the inputs as floats, ``None`` without them."""
-    if not isinstance(model, MLP):
-        raise TypeError(
-            f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
-            f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
-        )
-    count = sum(a * b for a, b in itertools.pairwise(model.sizes))
-    if max_weights is not None and count > max_weights:
-        raise ValueError(
-            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
-            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
-            "anyway."
-        )
-    if required and (x is None or loss is None):
-        missing = " and ".join(name for name, v in (("x", x), ("loss", loss)) if v is None)
-        raise TypeError(f"{who} needs one example, x, target and loss; missing: {missing}")
-    if x is None and (target is not None or loss is not None):
-        raise TypeError(f"{who}: a target and a loss need x, the example's inputs")
-    if target is not None and loss is None:
-        raise TypeError(f"{who}: a target needs a loss, such as nn.half_squared_error")
-    if loss is not None and not callable(loss):
-        raise TypeError(
-            f"{who}: loss must be callable as loss(outputs, target) -> Value, such as "
-            f"nn.half_squared_error; got {type(loss).__name__}"
-        )
-    if x is None:
-        return None
+def _inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
     accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
     if not is_ordered_sequence(x):
         raise TypeError(f"{who}: {accepted}, got {describe(x)}")
@@ -174,20 +149,42 @@ def _analyse(
     max_weights: int | None = DEFAULT_MAX_WEIGHTS,
     require_example: bool = False,
 ) -> _Network:
-    """The diagram's numbers; with an example, from a forward and backward pass of its own
-    on a copy of the model, so that the model's parameters and their ``.grad`` stay as
-    they were (without a loss, the copy's ``.grad`` are the model's)."""
-    xs = _check(model, x, target, loss, who, max_weights, require_example)
+    """The diagram's numbers; with an example, from a forward and backward pass on a copy
+    of the model, which leaves the model's ``.grad`` alone (and has them without a loss)."""
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
+            f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
+        )
+    count = sum(a * b for a, b in itertools.pairwise(model.sizes))
+    if max_weights is not None and count > max_weights:
+        raise ValueError(
+            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
+            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
+            "anyway."
+        )
+    if require_example and (x is None or loss is None):
+        missing = " and ".join(name for name, v in (("x", x), ("loss", loss)) if v is None)
+        raise TypeError(f"{who} needs one example, x, target and loss; missing: {missing}")
+    if x is None and (target is not None or loss is not None):
+        raise TypeError(f"{who}: a target and a loss need x, the example's inputs")
+    if target is not None and loss is None:
+        raise TypeError(f"{who}: a target needs a loss, such as nn.half_squared_error")
+    if loss is not None and not callable(loss):
+        raise TypeError(
+            f"{who}: loss must be callable as loss(outputs, target) -> Value, such as "
+            f"nn.half_squared_error; got {type(loss).__name__}"
+        )
+    xs = _inputs(model, x, who) if x is not None else None
+
     copied = copy.deepcopy(model)
     hs = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
-    passes = []  # per layer, per neuron: (α, h) of the example, or (None, None)
-    for layer in copied.layers:
-        if xs is None:
-            passes.append([(None, None)] * len(layer.neurons))
-            continue
-        alphas = [affine(neuron.weights, hs, neuron.bias) for neuron in layer.neurons]
-        hs = [TABLE[layer.activation].apply(alpha) for alpha in alphas]
-        passes.append(list(zip(alphas, hs)))
+    passes = []  # per layer, per neuron: (α, h) of the example
+    if xs is not None:
+        for layer in copied.layers:
+            alphas = [affine(neuron.weights, hs, neuron.bias) for neuron in layer.neurons]
+            hs = [TABLE[layer.activation].apply(alpha) for alpha in alphas]
+            passes.append(list(zip(alphas, hs)))
     loss_value = None
     if loss is not None:
         copied.zero_grad()
@@ -211,8 +208,10 @@ def _analyse(
         for j in range(1, copied.nin + 1)
     ]
     edges = []
-    for k, (layer, layer_pass) in enumerate(zip(copied.layers, passes), start=1):
-        for i, (neuron, (alpha, h)) in enumerate(zip(layer.neurons, layer_pass), start=1):
+    for k, layer in enumerate(copied.layers, start=1):
+        sources = [record.name for record in _in_layer(neurons, k - 1)]
+        for i, neuron in enumerate(layer.neurons, start=1):
+            alpha, h = passes[k - 1][i - 1] if passes else (None, None)
             neurons.append(
                 NeuronRecord(
                     layer=k,
@@ -228,10 +227,8 @@ def _analyse(
                 )
             )
             edges.extend(
-                EdgeRecord(
-                    weight_name(k, i, j), k, i, j, _unit(k - 1, j), h_name(k, i), w.data, w.grad
-                )
-                for j, w in enumerate(neuron.weights, start=1)
+                EdgeRecord(weight_name(k, i, j), k, i, j, source, h_name(k, i), w.data, w.grad)
+                for j, (w, source) in enumerate(zip(neuron.weights, sources), start=1)
             )
     return _Network(
         title=repr(model),
@@ -276,21 +273,6 @@ def _target_text(target: object) -> str:
     return str(target)
 
 
-MARGIN = 16
-TARGET_WIDTH = 1000
-HEADER = 66
-BOX_WIDTH = 136
-INPUT_WIDTH = 84
-LOSS_WIDTH = 124
-LOSS_GAP = 44
-LINE = 14  # text line height inside a box
-DOT_RADIUS = 5
-DOT_PITCH = 14
-ROW_GAP = 8
-LABEL_PITCH = 12  # vertical distance between the edge labels beside one neuron
-LABEL_STUB = 58  # each labelled edge enters its neuron level over this many px, its label on it
-
-
 @dataclass(frozen=True)
 class _Box:
     x: float  # left
@@ -299,8 +281,8 @@ class _Box:
     height: float
 
     def port(self, j: int, count: int) -> tuple[float, float]:
-        """Where edge ``j`` of ``count`` enters on the left: spread over the side, at most
-        LABEL_PITCH apart, so that each edge (and its label) has a height of its own."""
+        """Where edge ``j`` of ``count`` enters on the left, at most LABEL_PITCH apart so
+        that each edge (and its label) has a height of its own."""
         centre = self.y + self.height / 2
         if count == 1 or self.height <= 2 * DOT_RADIUS:
             return self.x, centre
@@ -326,10 +308,8 @@ def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], se
     # A box is tall enough for its lines of text and for the labels of the edges entering it.
     fan_in = max((sizes[k - 1] for k in labelled), default=0)
     box_height = max(LINE * (3 if net.x is not None else 2) + 8, fan_in * LABEL_PITCH)
-    widths = [
-        (INPUT_WIDTH if k == 0 else BOX_WIDTH) if numbered[k] else 2 * DOT_RADIUS
-        for k in range(len(sizes))
-    ]
+    widths = [(INPUT_WIDTH if k == 0 else BOX_WIDTH) for k in range(len(sizes))]
+    widths = [width if n else 2 * DOT_RADIUS for width, n in zip(widths, numbered)]
     loss_room = LOSS_GAP + LOSS_WIDTH if net.loss is not None else 0
     # Spread the columns over the target width, leaving at least 70 px of edges between
     # columns beside the labels (a deep network grows wider than the target instead).
@@ -361,9 +341,8 @@ def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], se
 @dataclass(frozen=True)
 class _View:
     """What one picture shows: α and h of layers 0 … ``forward``, δ of layers
-    ``deltas_from`` … n, ∂L/∂w and ∂L/∂b of layers ``grads_from`` … n (which these layers'
-    edges encode when ``show`` is "grads"; the other layers' edges encode w), the loss;
-    in a player's frame, what is in focus and the caption."""
+    ``deltas_from`` … n, ∂L/∂w and ∂L/∂b of layers ``grads_from`` … n (their edges encode
+    these when ``show`` is "grads", the others w), the loss; a frame's focus and caption."""
 
     forward: int
     deltas_from: float = math.inf
@@ -423,16 +402,16 @@ def _rect(box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, das
 
 def _render(net: _Network, view: _View) -> str:
     """The SVG text of one picture of ``net``."""
-    boxes, centres, labelled_layers, box, width, bottom = _layout(net)
+    boxes, centres, labelled_layers, loss_box, width, bottom = _layout(net)
     focused = view.focus_neuron is not None or bool(view.focus_edges)
     last = len(net.activations)
     legend_top = bottom + 34
     size = f'width="{_attr(width)}" height="{_attr(legend_top + 112)}"'
-    viewbox = f"0 0 {_attr(width)} {_attr(legend_top + 112)}"
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="{viewbox}" font-family="{FONT}" '
-        f'fill="{INK}" style="max-width: 100%; height: auto">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="0 0 {_attr(width)} '
+        f'{_attr(legend_top + 112)}" font-family="{FONT}" fill="{INK}" '
+        'style="max-width: 100%; height: auto">',
         f'<rect class="background" x="0" y="0" {size} fill="#ffffff"/>',
         _text(MARGIN, 20, net.title, 14, font_weight="bold"),
     ]
@@ -467,11 +446,11 @@ def _render(net: _Network, view: _View) -> str:
             start = boxes[(k - 1, edge.column)].exit()
             x2, y2 = boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
             points = [start, (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [start, (x2, y2)]
-            shown = not focused or edge.name in view.focus_edges or view.focus_layer == k
+            in_focus = edge.name in view.focus_edges
+            faded = focused and not in_focus and view.focus_layer != k
             opacity = 0.8 if labelled else 0.6
             if focused:
-                in_focus = edge.name in view.focus_edges
-                opacity = 1.0 if in_focus else 0.7 if view.focus_layer == k else 0.12
+                opacity = 0.12 if faded else 1.0 if in_focus else 0.7
             grad = _exact(edge.grad if k >= view.grads_from else None)
             title = (
                 f"{edge.name} = {_exact(edge.weight)}: from {edge.source} to {edge.target}; "
@@ -484,18 +463,14 @@ def _render(net: _Network, view: _View) -> str:
                 f'stroke-opacity="{opacity}"><title>{html.escape(title)}</title></polyline>'
             )
             if labelled:
-                style = {
-                    **HALO,
-                    "paint_order": "stroke",
-                    **({} if shown else {"visibility": "hidden"}),
-                }
+                hidden = {"visibility": "hidden"} if faded else {}
                 fill = colour if value else FAINT
                 labels.append(
-                    _text(x2 - 5, y2 + 3.5, _num(value), 10, fill=fill, text_anchor="end", **style)
+                    _text(x2 - 5, y2 + 3.5, _num(value), 10, fill=fill, **EDGE_LABEL, **hidden)
                 )
         out.append("</g>")
-    if box is not None:
-        lx, ly = box.port(1, 1)
+    if loss_box is not None:
+        lx, ly = loss_box.port(1, 1)
         for i in range(1, net.sizes[-1] + 1):
             x1, y1 = boxes[(last, i)].exit()
             out.append(
@@ -510,19 +485,14 @@ def _render(net: _Network, view: _View) -> str:
         out.append(_neuron(net, record, boxes[(record.layer, record.row)], view, largest_delta))
     out.append("</g>")
 
-    if box is not None:
-        left, top = box.x + 7, box.y + LINE
+    if loss_box is not None:
+        left, top = loss_box.x + 7, loss_box.y + LINE
+        loss = _num(net.loss if view.show_loss else None, 4)
         target = [f"t = {_target_text(net.target)}"] if net.target is not None else []
         out += [
             '<g class="loss">',
-            _rect(box, "#fffbe6"),
-            _text(
-                left,
-                top,
-                f"L = {_num(net.loss if view.show_loss else None, 4)}",
-                12,
-                font_weight="bold",
-            ),
+            _rect(loss_box, "#fffbe6"),
+            _text(left, top, f"L = {loss}", 12, font_weight="bold"),
             *(_text(left, top + LINE, line) for line in target),
             _text(left, top + (1 + len(target)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
             "</g>",
@@ -802,13 +772,14 @@ def _frames(net: _Network) -> Iterator[_View]:
         i = focus.row
         into = [edge for edge in _in_layer(net.edges, k) if edge.row == i]
         pairs = [(edge.weight, named[edge.source].h or 0.0) for edge in into]
+        source = input_name("j") if k == 1 else h_name(k - 1, "j")
         yield _View(
             k,
             show_loss=False,
             focus_neuron=(k, i),
             focus_edges=frozenset(edge.name for edge in into),
             caption=f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
-            f"Σⱼ {weight_name(k, i, 'j')} {_unit(k - 1, 'j')} = {_num(focus.bias)} + "
+            f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + "
             f"({_terms(pairs)}) = {_num(focus.alpha)}; {h_name(k, i)} = "
             f"{focus.activation}({alpha_name(k, i)}) = {_num(focus.h)}. Every neuron of layer "
             f"{k} does the same with {'x' if k == 1 else f'h{k - 1}'}.",
