@@ -627,8 +627,7 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
 
 class NetworkDrawing:
     """A network diagram: ``svg()``, ``save(path)``, Jupyter display, and its numbers as
-    ``neurons`` and ``edges`` records in the model's order (inputs first, then layer by
-    layer; edges as ``named_parameters()`` lists the weights), to read without the SVG."""
+    ``neurons`` and ``edges`` records in ``named_parameters()``'s order, inputs first."""
 
     def __init__(self, net: _Network, show: str) -> None:
         self._net = net
@@ -690,9 +689,7 @@ class NetworkDrawing:
         return f"<NetworkDrawing of {sizes}{example}, edges show {self.show}>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """The SVG scaled to the output's width, as an <img> (so untrusted notebooks show it
-        too) that a trusted notebook swaps for the SVG itself (tooltips on hover), with the
-        full size one click away; never raises."""
+        """The SVG fitted to the output's width (see ``fitted_html``); never raises."""
         try:
             svg = self.svg()
             return {
@@ -758,56 +755,49 @@ def _focus(net: _Network, k: int) -> NeuronRecord:
 
 
 def _frames(net: _Network) -> Iterator[_View]:
-    """The player's frames; each caption works the formula for one neuron of its layer."""
     n = len(net.activations)
     named = {record.name: record for record in net.neurons}
-    yield _View(
-        0,
-        show_loss=False,
-        caption=f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k "
-        "computes α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
+    caption = (
+        f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k computes "
+        "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k))."
     )
+    yield _View(0, show_loss=False, caption=caption)
     for k in range(1, n + 1):
         focus = _focus(net, k)
         i = focus.row
         into = [edge for edge in _in_layer(net.edges, k) if edge.row == i]
         pairs = [(edge.weight, named[edge.source].h or 0.0) for edge in into]
         source = input_name("j") if k == 1 else h_name(k - 1, "j")
-        yield _View(
-            k,
-            show_loss=False,
-            focus_neuron=(k, i),
-            focus_edges=frozenset(edge.name for edge in into),
-            caption=f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
-            f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + "
-            f"({_terms(pairs)}) = {_num(focus.alpha)}; {h_name(k, i)} = "
-            f"{focus.activation}({alpha_name(k, i)}) = {_num(focus.h)}. Every neuron of layer "
-            f"{k} does the same with {'x' if k == 1 else f'h{k - 1}'}.",
+        caption = (
+            f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
+            f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + ({_terms(pairs)}) "
+            f"= {_num(focus.alpha)}; {h_name(k, i)} = {focus.activation}({alpha_name(k, i)}) "
+            f"= {_num(focus.h)}. Every neuron of layer {k} does the same with "
+            f"{'x' if k == 1 else f'h{k - 1}'}."
         )
+        edges = frozenset(edge.name for edge in into)
+        yield _View(k, show_loss=False, focus_neuron=(k, i), focus_edges=edges, caption=caption)
     if net.target is None:
         loss = f"{net.loss_name}(y) = {_num(net.loss, 4)}"
     else:
         t = _target_text(net.target)
         loss = f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {t}"
-    yield _View(
-        n,
-        caption=f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for "
-        "each layer, from the output down.",
+    caption = (
+        f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for each "
+        "layer, from the output down."
     )
+    yield _View(n, caption=caption)
     # δ at the output: ∂L/∂h from the loss, times ψ′ = f′(α) from the activation table.
     focus = _focus(net, n)
     i = focus.row
     dl_dh = net.output_grads[i - 1]
     psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
-    yield _View(
-        n,
-        n,
-        focus_neuron=(n, i),
-        caption=f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = "
-        f"∂L/∂{h_name(n, i)} · ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = "
-        f"{_num(dl_dh * psi)}, with ψ' the derivative of {focus.activation}. A neuron's tint "
-        "shows its δ.",
+    caption = (
+        f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)} "
+        f"· ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
+        f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ."
     )
+    yield _View(n, n, focus_neuron=(n, i), caption=caption)
     for k in range(n - 1, 0, -1):
         focus = _focus(net, k)
         i = focus.row
@@ -815,44 +805,33 @@ def _frames(net: _Network) -> Iterator[_View]:
         out_of = [edge for edge in _in_layer(net.edges, k + 1) if edge.column == i]
         pairs = [(edge.weight, named[edge.target].delta or 0.0) for edge in out_of]
         total = math.fsum(a * b for a, b in pairs)
-        yield _View(
-            n,
-            k,
-            focus_neuron=(k, i),
-            focus_edges=frozenset(edge.name for edge in out_of),
-            caption=f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
+        caption = (
+            f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
             f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
             f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
-            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
+            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1})."
         )
+        edges = frozenset(edge.name for edge in out_of)
+        yield _View(n, k, focus_neuron=(k, i), focus_edges=edges, caption=caption)
     for k in range(n, 0, -1):
         edge = max(_in_layer(net.edges, k), key=lambda e: (abs(e.grad), -e.row, -e.column))
         target, source = named[edge.target], named[edge.source]
         delta = f"δ{k}[{edge.row}]"
-        yield _View(
-            n,
-            1,
-            k,
-            "grads",
-            focus_neuron=(k, edge.row),
-            focus_edges=frozenset({edge.name}),
-            focus_layer=k,
-            caption=f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, "
-            f"∂L/∂b({k}) = δ({k}). For the thickest edge, ∂L/∂{edge.name} = {delta} · "
-            f"{source.name} = {_num(target.delta)} · {_factor(source.h)} = "
+        caption = (
+            f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
+            f"For the thickest edge, ∂L/∂{edge.name} = {delta} · {source.name} = "
+            f"{_num(target.delta)} · {_factor(source.h)} = "
             f"{_num((target.delta or 0.0) * (source.h or 0.0))}; "
             f"∂L/∂{target.bias_name} = {delta} = {_num(target.delta)}. "
-            f"Layer {k}'s edges now show ∂L/∂w.",
+            f"Layer {k}'s edges now show ∂L/∂w."
         )
+        in_focus = {"focus_neuron": (k, edge.row), "focus_edges": frozenset({edge.name})}
+        yield _View(n, 1, k, "grads", focus_layer=k, caption=caption, **in_focus)
 
 
 class NetworkStepThrough(HtmlPlayer):
-    """Frames of one example's forward and backward pass on the network diagram.
-
-    ``frames`` are SVG texts with one layout (nothing moves between frames), ``captions``
-    say what each step computes. Display it in Jupyter, or ``save_html(path)`` for one
-    self-contained page with Prev/Next, a slider and the arrow keys.
-    """
+    """One example's forward and backward pass on the network diagram: ``frames`` (SVG texts
+    in one layout) and ``captions``, shown in Jupyter or saved by ``save_html(path)``."""
 
     TITLE = "Backpropagation through the network, layer by layer"
 
@@ -878,13 +857,10 @@ class NetworkStepThrough(HtmlPlayer):
 def step_through_network(
     model: MLP, x: Sequence[float], target: Any, loss: Loss
 ) -> NetworkStepThrough:
-    """Backprop layer by layer on the network diagram, as a player.
-
-    Frames: the inputs, each layer's α and h (forward), the loss, δ at the output, each
-    hidden layer's δ(k) = ψ(k) W(k+1)ᵀ δ(k+1) arriving from the layer above, and each
-    layer's ∂L/∂W(k) = δ(k) h(k−1)ᵀ. Every caption works the formula for one neuron (the
-    one with the largest |δ|) with its numbers. The model is left as it was.
-    """
+    """Backprop layer by layer on the network diagram, as a player: the inputs, each layer's
+    α and h, the loss, δ(n), each δ(k) = ψ(k) W(k+1)ᵀ δ(k+1), each ∂L/∂W(k) = δ(k) h(k−1)ᵀ;
+    each caption works the formula for the neuron with the largest |δ|. The model is left
+    as it was."""
     return NetworkStepThrough(
         _analyse(model, x, target, loss, "step_through_network", require_example=True)
     )
