@@ -49,7 +49,7 @@ NEGATIVE_TINT = (0xF8, 0xDC, 0xC8)
 INK = "#222222"
 FAINT = "#777777"
 FONT = "Helvetica, Arial, sans-serif"
-# An edge's number: a wide white halo cuts the edge away under the digits, however many.
+# An edge's number: a wide white halo cuts the edge away under it, however long it is.
 EDGE_LABEL = {"text_anchor": "end", "stroke": "#ffffff", "stroke_width": "7"}
 EDGE_LABEL |= {"stroke_linejoin": "round", "paint_order": "stroke"}
 
@@ -149,8 +149,8 @@ def _analyse(
     max_weights: int | None = DEFAULT_MAX_WEIGHTS,
     require_example: bool = False,
 ) -> _Network:
-    """The diagram's numbers; with an example, from a forward and backward pass on a copy
-    of the model, which leaves the model's ``.grad`` alone (and has them without a loss)."""
+    """The diagram's numbers: with an example, from a forward and backward pass of its own;
+    without a loss, ∂L/∂w is the model's ``.grad``."""
     if not isinstance(model, MLP):
         raise TypeError(
             f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
@@ -177,7 +177,8 @@ def _analyse(
         )
     xs = _inputs(model, x, who) if x is not None else None
 
-    copied = copy.deepcopy(model)
+    # Backward runs on a copy of the model, whose .grad are then the example's alone.
+    copied = copy.deepcopy(model) if loss is not None else model
     hs = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
     passes = []  # per layer, per neuron: (α, h) of the example
     if xs is not None:
@@ -432,9 +433,11 @@ def _render(net: _Network, view: _View) -> str:
     # apart and no other edge reaches that margin, so the numbers never overlap. Every frame
     # of a player has every label, hidden where it does not apply, so that nothing moves.
     labels = []
+    largest_weight = _largest([e.weight for e in net.edges])
+    largest_grad = _largest([e.grad for e in net.edges])
     for k in range(1, len(net.sizes)):
         grads = view.edges_show_grads(k)
-        largest = _largest([e.grad if grads else e.weight for e in net.edges])
+        largest = largest_grad if grads else largest_weight
         labelled = k in labelled_layers
         out.append(
             f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
