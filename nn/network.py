@@ -123,10 +123,6 @@ def _in_layer(records: Sequence[Any], layer: int) -> list[Any]:
     return [record for record in records if record.layer == layer]
 
 
-def _loss_name(loss: Callable[..., Any]) -> str:
-    return getattr(loss, "__name__", None) or type(loss).__name__
-
-
 def _inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
     accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
     if not is_ordered_sequence(x):
@@ -186,21 +182,22 @@ def _analyse(
             alphas = [affine(neuron.weights, hs, neuron.bias) for neuron in layer.neurons]
             hs = [TABLE[layer.activation].apply(alpha) for alpha in alphas]
             passes.append(list(zip(alphas, hs)))
-    loss_value = None
+    loss_value = loss_name = None
     if loss is not None:
+        loss_name = getattr(loss, "__name__", None) or type(loss).__name__
         copied.zero_grad()
         try:
             loss_value = loss(hs[0] if len(hs) == 1 else list(hs), target)
         except (TypeError, ValueError) as error:
             plural = "s" if len(hs) != 1 else ""
             raise type(error)(
-                f"{who}: loss {_loss_name(loss)}(outputs, target) rejected target {target!r} "
+                f"{who}: loss {loss_name}(outputs, target) rejected target {target!r} "
                 f"for the model's {len(hs)} output{plural}: {error}"
             ) from None
         if not isinstance(loss_value, Value):
             raise TypeError(
                 f"{who}: loss must return a Value (the loss as an engine node), but "
-                f"{_loss_name(loss)} returned {type(loss_value).__name__}"
+                f"{loss_name} returned {type(loss_value).__name__}"
             )
         loss_value.backward()
 
@@ -239,7 +236,7 @@ def _analyse(
         edges=tuple(edges),
         x=xs,
         target=target,
-        loss_name=_loss_name(loss) if loss is not None else None,
+        loss_name=loss_name,
         loss=loss_value.data if loss_value is not None else None,
         output_grads=tuple(h.grad for h in hs) if loss_value is not None else None,
     )
