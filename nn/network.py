@@ -523,10 +523,8 @@ def _neuron(
             role = "output (the network's output y" + (f"{row}" if net.sizes[-1] > 1 else "") + ")"
         parts = [f"{name}: {role} neuron {row} of layer {k}, {record.activation}"]
         if net.x is not None:
-            parts += [
-                f"{alpha_name(k, row)} = {_exact(shown.alpha)}",
-                f"h = f(α) = {_exact(shown.h)}",
-            ]
+            parts.append(f"{alpha_name(k, row)} = {_exact(shown.alpha)}")
+            parts.append(f"h = f(α) = {_exact(shown.h)}")
         if net.loss is not None:
             parts.append(f"δ = ∂L/∂α = {_exact(shown.delta)}")
         parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
