@@ -1,30 +1,23 @@
 """The whole network in one picture: neurons in columns, weights as edges, δ flowing back.
 
-Lectures 000 and 003 explain backprop on the classic diagram: layer k computes
-α(k) = b(k) + W(k) h(k−1) and h(k) = f(α(k)); the backward pass starts with
-δ(n) = ∂L/∂α(n) at the output and carries it down, δ(k) = ψ(k) W(k+1)ᵀ δ(k+1) with ψ(k)
-the diagonal of f′(α(k)); every weight's gradient is then ∂L/∂W(k) = δ(k) h(k−1)ᵀ and
-∂L/∂b(k) = δ(k). (Lecture 003 numbers the same vector one higher: its δ(k+1) is the δ(k)
-here, so that it writes ∂y/∂W(k) = δ(k+1) a(k−1)ᵀ. Here δ(k) = ∂L/∂α(k) belongs to the
-layer whose neurons it is drawn in.)
-
-:func:`draw_network` draws that diagram for an :class:`~nn.module.MLP`, with the numbers
-computed by the engine; :func:`step_through_network` plays the two passes layer by layer.
-Names follow the lectures, 1-based, as ``named_parameters()`` gives them: neuron i of
-layer k is ``hk[i]`` (its pre-activation ``αk[i]``), input j is ``xj``, and ``Wk[i,j]`` is
-the weight from neuron j of layer k − 1 to neuron i of layer k.
-
-The SVG is written here directly, not by Graphviz: the layout is plain geometry (columns
-of boxes), so it needs no renderer, and the same model and example give the same text.
+Lectures 000 and 003: layer k computes α(k) = b(k) + W(k) h(k−1) and h(k) = f(α(k)); the
+backward pass starts with δ(n) = ∂L/∂α(n) and carries it down, δ(k) = ψ(k) W(k+1)ᵀ δ(k+1)
+with ψ(k) the diagonal of f′(α(k)); then ∂L/∂W(k) = δ(k) h(k−1)ᵀ and ∂L/∂b(k) = δ(k).
+(Lecture 003's δ(k+1) is the δ(k) here, which belongs to the layer it is drawn in.) Names
+are ``named_parameters()``'s: input ``xj``, neuron ``hk[i]`` (pre-activation ``αk[i]``),
+weight ``Wk[i,j]`` from neuron j of layer k − 1. The SVG is plain geometry written here, not
+by Graphviz, so it needs no renderer and the same model and example give the same text.
 """
 
 from __future__ import annotations
 
+import copy
 import html
+import itertools
 import math
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -41,16 +34,11 @@ from nn.module import MLP
 from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
 SHOW_MODES = ("weights", "grads")
-
-#: Layers up to this many neurons print their numbers inside each neuron; wider layers
-#: draw small dots whose numbers are in the hover text only.
-MAX_NUMBERED_LAYER = 16
-#: Edge values are printed, in a column beside the neuron each edge enters, for a layer
-#: with at most this many weights and at most this many inputs per neuron.
+MAX_NUMBERED_LAYER = 16  # wider layers are dots, their numbers in the hover text only
+# Edges print their values between layers of at most this many weights and inputs per neuron.
 MAX_LABELLED_EDGES = 12
 MAX_LABELLED_FAN_IN = 6
-#: draw_network refuses larger models: the picture would be a solid block of lines.
-DEFAULT_MAX_WEIGHTS = 20_000
+DEFAULT_MAX_WEIGHTS = 20_000  # more, and the picture would be a solid block of lines
 
 # Okabe–Ito blue and vermillion: told apart with every common colour-vision deficiency.
 POSITIVE = "#0072B2"
@@ -61,22 +49,31 @@ NEGATIVE_TINT = (0xF8, 0xDC, 0xC8)
 INK = "#222222"
 FAINT = "#777777"
 FONT = "Helvetica, Arial, sans-serif"
+# An edge's number: a wide white halo cuts the edge away under it, however long it is.
+EDGE_LABEL = {"text_anchor": "end", "stroke": "#ffffff", "stroke_width": "7"}
+EDGE_LABEL |= {"stroke_linejoin": "round", "paint_order": "stroke"}
+
+MARGIN = 16
+TARGET_WIDTH = 1000
+HEADER = 66
+BOX_WIDTH = 136
+INPUT_WIDTH = 84
+LOSS_WIDTH = 124
+LOSS_GAP = 44
+LINE = 14  # text line height inside a box
+DOT_RADIUS = 5
+DOT_PITCH = 14
+ROW_GAP = 8
+LABEL_PITCH = 12  # vertical distance between the edge labels beside one neuron
+LABEL_STUB = 58  # each labelled edge enters its neuron level over this many px, its label on it
 
 Loss = Callable[[Any, Any], Value]
 
 
-# -- the numbers -------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class NeuronRecord:
-    """One neuron of the diagram and its numbers (``None`` where not computed).
-
-    ``layer`` is 0 for the inputs and k for layer k; ``row`` is 1-based. ``alpha`` is α,
-    ``h`` is h = f(α) (an input's h is its x), ``delta`` is δ = ∂L/∂α for the example.
-    ``bias`` and ``bias_grad`` are b and ∂L/∂b (the example's, or the parameter's current
-    ``.grad`` without one); inputs have neither.
-    """
+    """A neuron's numbers, ``None`` where not computed: ``layer`` 0 for the inputs, ``row``
+    1-based, α, h = f(α) (an input's x), δ = ∂L/∂α, and its bias b and ∂L/∂b."""
 
     layer: int
     row: int
@@ -120,47 +117,13 @@ class _Network:
     loss: float | None
     output_grads: tuple[float, ...] | None  # ∂L/∂h at the outputs
 
-    @property
-    def has_example(self) -> bool:
-        return self.x is not None
 
-    @property
-    def depth(self) -> int:
-        """n, the number of layers of neurons (the output layer's k)."""
-        return len(self.sizes) - 1
-
-    def neuron(self, layer: int, row: int) -> NeuronRecord:
-        return self.neurons[sum(self.sizes[:layer]) + row - 1]
-
-    def layer_neurons(self, layer: int) -> tuple[NeuronRecord, ...]:
-        start = sum(self.sizes[:layer])
-        return self.neurons[start : start + self.sizes[layer]]
-
-    def layer_edges(self, layer: int) -> tuple[EdgeRecord, ...]:
-        start = sum(a * b for a, b in zip(self.sizes[: layer - 1], self.sizes[1:layer]))
-        return self.edges[start : start + self.sizes[layer - 1] * self.sizes[layer]]
-
-    def edge(self, layer: int, row: int, column: int) -> EdgeRecord:
-        return self.layer_edges(layer)[(row - 1) * self.sizes[layer - 1] + column - 1]
+def _in_layer(records: Sequence[Any], layer: int) -> list[Any]:
+    """The neuron or edge records of one layer, in order."""
+    return [record for record in records if record.layer == layer]
 
 
-def _check_model(model: object, max_weights: int | None, who: str) -> MLP:
-    if not isinstance(model, MLP):
-        raise TypeError(
-            f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
-            f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
-        )
-    count = sum(a * b for a, b in zip(model.sizes, model.sizes[1:]))
-    if max_weights is not None and count > max_weights:
-        raise ValueError(
-            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
-            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
-            "anyway."
-        )
-    return model
-
-
-def _check_inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
+def _inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
     accepted = f"x must be a sequence of {model.nin} real numbers (the model's inputs)"
     if not is_ordered_sequence(x):
         raise TypeError(f"{who}: {accepted}, got {describe(x)}")
@@ -173,12 +136,30 @@ def _check_inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
     return tuple(float(xj) for xj in xs)
 
 
-def _loss_name(loss: Callable[..., Any]) -> str:
-    return getattr(loss, "__name__", None) or type(loss).__name__
-
-
-def _check_example(x: object, target: object, loss: object, who: str, required: bool) -> None:
-    if required and (x is None or loss is None):
+def _analyse(
+    model: object,
+    x: object,
+    target: object,
+    loss: Loss | None,
+    who: str,
+    max_weights: int | None = DEFAULT_MAX_WEIGHTS,
+    require_example: bool = False,
+) -> _Network:
+    """The diagram's numbers: with an example, from a forward and backward pass of its own;
+    without a loss, ∂L/∂w is the model's ``.grad``."""
+    if not isinstance(model, MLP):
+        raise TypeError(
+            f"{who} draws an nn.MLP (for example MLP(2, [3, 2, 1])), got "
+            f"{type(model).__name__}; a Layer or Neuron alone is not a network diagram"
+        )
+    count = sum(a * b for a, b in itertools.pairwise(model.sizes))
+    if max_weights is not None and count > max_weights:
+        raise ValueError(
+            f"{who}: the model has {count:,} weights, more than max_weights={max_weights:,}; "
+            "its diagram would be a solid block of lines. Pass max_weights=None to draw it "
+            "anyway."
+        )
+    if require_example and (x is None or loss is None):
         missing = " and ".join(name for name, v in (("x", x), ("loss", loss)) if v is None)
         raise TypeError(f"{who} needs one example, x, target and loss; missing: {missing}")
     if x is None and (target is not None or loss is not None):
@@ -190,74 +171,45 @@ def _check_example(x: object, target: object, loss: object, who: str, required: 
             f"{who}: loss must be callable as loss(outputs, target) -> Value, such as "
             f"nn.half_squared_error; got {type(loss).__name__}"
         )
+    xs = _inputs(model, x, who) if x is not None else None
 
-
-def _run_loss(loss: Loss, outputs: list[Value], target: object, who: str) -> Value:
-    """L = loss(y, t) for the model's outputs (one Value, or a list as the model returns)."""
-    try:
-        value = loss(outputs[0] if len(outputs) == 1 else list(outputs), target)
-    except (TypeError, ValueError) as error:
-        plural = "s" if len(outputs) != 1 else ""
-        raise type(error)(
-            f"{who}: loss {_loss_name(loss)}(outputs, target) rejected target {target!r} "
-            f"for the model's {len(outputs)} output{plural}: {error}"
-        ) from None
-    if not isinstance(value, Value):
-        raise TypeError(
-            f"{who}: loss must return a Value (the loss as an engine node), but "
-            f"{_loss_name(loss)} returned {type(value).__name__}"
-        )
-    return value
-
-
-def _analyse(
-    model: object,
-    x: object,
-    target: object,
-    loss: Loss | None,
-    who: str,
-    max_weights: int | None = DEFAULT_MAX_WEIGHTS,
-    require_example: bool = False,
-) -> _Network:
-    """The diagram's numbers; with an example, from a forward and backward pass of its own.
-
-    The pass runs on fresh leaf Values holding the model's numbers, so the model's own
-    parameters (and their ``.grad``) are never part of it.
-    """
-    model = _check_model(model, max_weights, who)
-    _check_example(x, target, loss, who, require_example)
-    xs = _check_inputs(model, x, who) if x is not None else None
-    sizes = tuple(model.sizes)
-    activations = tuple(layer.activation for layer in model.layers)
-    # α(k) = b(k) + W(k) h(k−1), h(k) = f(α(k)) on copies of the parameters, then L.
-    h_previous = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
-    passes = []  # per layer, per neuron: (neuron, weight copies, bias copy, α, h)
-    for k, layer in enumerate(model.layers, start=1):
-        layer_pass = []
-        for i, neuron in enumerate(layer.neurons, start=1):
-            weights = [
-                Value(w.data, label=weight_name(k, i, j))
-                for j, w in enumerate(neuron.weights, start=1)
-            ]
-            bias = Value(neuron.bias.data, label=bias_name(k, i))
-            alpha = affine(weights, h_previous, bias) if xs is not None else None
-            h = TABLE[layer.activation].apply(alpha) if alpha is not None else None
-            layer_pass.append((neuron, weights, bias, alpha, h))
-        h_previous = [h for *_, h in layer_pass]
-        passes.append(layer_pass)
-    loss_value = _run_loss(loss, h_previous, target, who) if loss is not None else None
-    if loss_value is not None:
+    # Backward runs on a copy of the model, whose .grad are then the example's alone.
+    copied = copy.deepcopy(model) if loss is not None else model
+    hs = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
+    passes = []  # per layer, per neuron: (α, h) of the example
+    if xs is not None:
+        for layer in copied.layers:
+            alphas = [affine(neuron.weights, hs, neuron.bias) for neuron in layer.neurons]
+            hs = [TABLE[layer.activation].apply(alpha) for alpha in alphas]
+            passes.append(list(zip(alphas, hs)))
+    loss_value = loss_name = None
+    if loss is not None:
+        loss_name = getattr(loss, "__name__", None) or type(loss).__name__
+        copied.zero_grad()
+        try:
+            loss_value = loss(hs[0] if len(hs) == 1 else list(hs), target)
+        except (TypeError, ValueError) as error:
+            plural = "s" if len(hs) != 1 else ""
+            raise type(error)(
+                f"{who}: loss {loss_name}(outputs, target) rejected target {target!r} "
+                f"for the model's {len(hs)} output{plural}: {error}"
+            ) from None
+        if not isinstance(loss_value, Value):
+            raise TypeError(
+                f"{who}: loss must return a Value (the loss as an engine node), but "
+                f"{loss_name} returned {type(loss_value).__name__}"
+            )
         loss_value.backward()
 
     neurons = [
         NeuronRecord(0, j, input_name(j), None, xs[j - 1] if xs else None, None)
-        for j in range(1, sizes[0] + 1)
+        for j in range(1, copied.nin + 1)
     ]
     edges = []
-    for k, (activation, layer_pass) in enumerate(zip(activations, passes), start=1):
-        for i, (neuron, weights, bias, alpha, h) in enumerate(layer_pass, start=1):
-            if loss_value is None:  # no ∂L/∂w of an example: show what the parameters hold
-                weights, bias = neuron.weights, neuron.bias
+    for k, layer in enumerate(copied.layers, start=1):
+        sources = [record.name for record in _in_layer(neurons, k - 1)]
+        for i, neuron in enumerate(layer.neurons, start=1):
+            alpha, h = passes[k - 1][i - 1] if passes else (None, None)
             neurons.append(
                 NeuronRecord(
                     layer=k,
@@ -266,40 +218,28 @@ def _analyse(
                     alpha=alpha.data if alpha is not None else None,
                     h=h.data if h is not None else None,
                     delta=alpha.grad if loss_value is not None else None,
-                    activation=activation,
+                    activation=layer.activation,
                     bias_name=bias_name(k, i),
                     bias=neuron.bias.data,
-                    bias_grad=bias.grad,
+                    bias_grad=neuron.bias.grad,
                 )
             )
             edges.extend(
-                EdgeRecord(
-                    name=weight_name(k, i, j),
-                    layer=k,
-                    row=i,
-                    column=j,
-                    source=input_name(j) if k == 1 else h_name(k - 1, j),
-                    target=h_name(k, i),
-                    weight=w.data,
-                    grad=holder.grad,
-                )
-                for j, (w, holder) in enumerate(zip(neuron.weights, weights), start=1)
+                EdgeRecord(weight_name(k, i, j), k, i, j, source, h_name(k, i), w.data, w.grad)
+                for j, (w, source) in enumerate(zip(neuron.weights, sources), start=1)
             )
     return _Network(
         title=repr(model),
-        sizes=sizes,
-        activations=activations,
+        sizes=tuple(copied.sizes),
+        activations=tuple(layer.activation for layer in copied.layers),
         neurons=tuple(neurons),
         edges=tuple(edges),
         x=xs,
         target=target,
-        loss_name=_loss_name(loss) if loss is not None else None,
+        loss_name=loss_name,
         loss=loss_value.data if loss_value is not None else None,
-        output_grads=tuple(h.grad for h in h_previous) if loss_value is not None else None,
+        output_grads=tuple(h.grad for h in hs) if loss_value is not None else None,
     )
-
-
-# -- numbers as text ---------------------------------------------------------------------------
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -331,23 +271,6 @@ def _target_text(target: object) -> str:
     return str(target)
 
 
-# -- geometry ----------------------------------------------------------------------------------
-
-MARGIN = 16
-TARGET_WIDTH = 1000
-HEADER = 66
-BOX_WIDTH = 136
-INPUT_WIDTH = 84
-LOSS_WIDTH = 124
-LOSS_GAP = 44
-LINE = 14  # text line height inside a box
-DOT_RADIUS = 5
-DOT_PITCH = 14
-ROW_GAP = 8
-LABEL_PITCH = 12  # vertical distance between the edge labels beside one neuron
-LABEL_STUB = 58  # each labelled edge enters its neuron level over this many px, its label on it
-
-
 @dataclass(frozen=True)
 class _Box:
     x: float  # left
@@ -355,56 +278,43 @@ class _Box:
     width: float
     height: float
 
-    @property
-    def right(self) -> tuple[float, float]:
-        return self.x + self.width, self.y + self.height / 2
-
     def port(self, j: int, count: int) -> tuple[float, float]:
-        """Where edge ``j`` of ``count`` enters on the left: spread over the side, at most
-        LABEL_PITCH apart, so that each edge (and its label) has a height of its own."""
+        """Where edge ``j`` of ``count`` enters on the left, at most LABEL_PITCH apart so
+        that each edge (and its label) has a height of its own."""
         centre = self.y + self.height / 2
         if count == 1 or self.height <= 2 * DOT_RADIUS:
             return self.x, centre
         pitch = min(LABEL_PITCH, (self.height - LABEL_PITCH) / (count - 1))
         return self.x, centre + (j - (count + 1) / 2) * pitch
 
-
-@dataclass(frozen=True)
-class _Layout:
-    boxes: dict[tuple[int, int], _Box]
-    column_x: tuple[float, ...]
-    labelled: frozenset[int]  # the layers whose edges carry their numbers
-    loss_box: _Box | None
-    width: float
-    body_bottom: float
+    def exit(self) -> tuple[float, float]:
+        """The middle of the right side, where the edges leave."""
+        return self.x + self.width, self.y + self.height / 2
 
 
-def _layout(net: _Network) -> _Layout:
-    """Columns of boxes, each column centred on the tallest; the same for every frame."""
+def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], set[int], Any]:
+    """Columns of boxes centred on the tallest, the same for every frame: the boxes by
+    (layer, row), the columns' centres, the layers whose edges carry their numbers, the
+    loss's box (``None`` without a loss), the picture's width and its body's bottom."""
     sizes = net.sizes
     numbered = [size <= MAX_NUMBERED_LAYER for size in sizes]
-    labelled = frozenset(
+    labelled = {
         k
-        for k in range(1, len(sizes))
-        if sizes[k - 1] * sizes[k] <= MAX_LABELLED_EDGES
-        and sizes[k - 1] <= MAX_LABELLED_FAN_IN
-        and numbered[k]
-    )
+        for k, (fan_in, size) in enumerate(itertools.pairwise(sizes), start=1)
+        if fan_in * size <= MAX_LABELLED_EDGES and fan_in <= MAX_LABELLED_FAN_IN
+    }
     # A box is tall enough for its lines of text and for the labels of the edges entering it.
     fan_in = max((sizes[k - 1] for k in labelled), default=0)
-    box_height = max(LINE * (3 if net.has_example else 2) + 8, fan_in * LABEL_PITCH)
-    widths = [
-        (INPUT_WIDTH if k == 0 else BOX_WIDTH) if numbered[k] else 2 * DOT_RADIUS
-        for k in range(len(sizes))
-    ]
+    box_height = max(LINE * (3 if net.x is not None else 2) + 8, fan_in * LABEL_PITCH)
+    widths = [(INPUT_WIDTH if k == 0 else BOX_WIDTH) for k in range(len(sizes))]
+    widths = [width if n else 2 * DOT_RADIUS for width, n in zip(widths, numbered)]
     loss_room = LOSS_GAP + LOSS_WIDTH if net.loss is not None else 0
     # Spread the columns over the target width, leaving at least 70 px of edges between
     # columns beside the labels (a deep network grows wider than the target instead).
     span = TARGET_WIDTH - 2 * MARGIN - loss_room - widths[0] / 2 - widths[-1] / 2
     least = max(widths) + 70.0 + (LABEL_STUB if labelled else 0)
-    spacing = min(260.0, max(least, span / max(1, len(sizes) - 1)))
+    spacing = min(260.0, max(least, span / (len(sizes) - 1)))
     centres = [MARGIN + widths[0] / 2 + k * spacing for k in range(len(sizes))]
-
     # Small networks get room between neurons, so that their edges fan out visibly.
     gap = ROW_GAP if max((s for s, n in zip(sizes, numbered) if n), default=0) > 6 else 4 * ROW_GAP
     pitches = [box_height + gap if n else DOT_PITCH for n in numbered]
@@ -423,44 +333,24 @@ def _layout(net: _Network) -> _Layout:
         height = LINE * 3 + 8
         loss_box = _Box(right + LOSS_GAP, HEADER + (tallest - height) / 2, LOSS_WIDTH, height)
         right = loss_box.x + loss_box.width
-    return _Layout(
-        boxes=boxes,
-        column_x=tuple(centres),
-        labelled=labelled,
-        loss_box=loss_box,
-        width=max(right + MARGIN, 720.0),
-        body_bottom=HEADER + tallest,
-    )
-
-
-# -- what one picture shows ----------------------------------------------------------------------
+    return boxes, centres, labelled, loss_box, max(right + MARGIN, 720.0), HEADER + tallest
 
 
 @dataclass(frozen=True)
 class _View:
     """What one picture shows: α and h of layers 0 … ``forward``, δ of layers
-    ``deltas_from`` … n, ∂L/∂w and ∂L/∂b of layers ``grads_from`` … n (which these layers'
-    edges encode when ``show`` is "grads"; the other layers' edges encode w), the loss."""
+    ``deltas_from`` … n, ∂L/∂w and ∂L/∂b of layers ``grads_from`` … n (their edges encode
+    these when ``show`` is "grads", the others w), the loss; a frame's focus and caption."""
 
     forward: int
-    deltas_from: int
-    grads_from: int
-    show: str
-    show_loss: bool
+    deltas_from: float = math.inf
+    grads_from: float = math.inf
+    show: str = "weights"
+    show_loss: bool = True
     focus_neuron: tuple[int, int] | None = None
     focus_edges: frozenset[str] = frozenset()
     focus_layer: int | None = None  # its edges carry value labels even when focused
-
-    @classmethod
-    def everything(cls, net: _Network, show: str) -> _View:
-        nothing = net.depth + 1
-        return cls(
-            forward=net.depth if net.has_example else -1,
-            deltas_from=1 if net.loss is not None else nothing,
-            grads_from=0,
-            show=show,
-            show_loss=net.loss is not None,
-        )
+    caption: str = ""
 
     def edges_show_grads(self, layer: int) -> bool:
         return self.show == "grads" and layer >= self.grads_from
@@ -472,8 +362,8 @@ def _attr(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _tint(value: float, largest: float) -> str:
-    if largest <= 0 or value == 0 or not math.isfinite(value):
+def _tint(value: float | None, largest: float) -> str:
+    if value is None or largest <= 0 or value == 0 or not math.isfinite(value):
         return "#ffffff"
     strength = min(1.0, abs(value) / largest) ** 0.5
     base = POSITIVE_TINT if value > 0 else NEGATIVE_TINT
@@ -489,8 +379,7 @@ def _edge_style(value: float, largest: float) -> tuple[str, float, str]:
 
 
 def _largest(values: Sequence[float | None]) -> float:
-    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
-    return max(finite, default=0.0)
+    return max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
 
 
 def _text(x: float, y: float, content: str, size: int = 11, **style: str) -> str:
@@ -501,159 +390,114 @@ def _text(x: float, y: float, content: str, size: int = 11, **style: str) -> str
     )
 
 
-def _rect(
-    box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, extra: str = ""
-) -> str:
+def _rect(box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, dash: str = "") -> str:
     return (
         f'<rect x="{_attr(box.x)}" y="{_attr(box.y)}" width="{_attr(box.width)}" '
         f'height="{_attr(box.height)}" rx="7" fill="{fill}" stroke="{stroke}" '
-        f'stroke-width="{width}"{extra}/>'
+        f'stroke-width="{width}"{dash}/>'
     )
 
 
-def _neuron_title(net: _Network, record: NeuronRecord, view: _View) -> str:
-    k = record.layer
-    forward = k <= view.forward
-    if k == 0:
-        return f"{record.name}: input {record.row}" + (
-            f" = {_exact(record.h)}" if forward and record.h is not None else ""
-        )
-    role = "hidden"
-    if k == net.depth:
-        role = (
-            "output (the network's output y" + (f"{record.row}" if net.sizes[-1] > 1 else "") + ")"
-        )
-    parts = [f"{record.name}: {role} neuron {record.row} of layer {k}, {record.activation}"]
-    if net.has_example:
-        parts.append(f"{alpha_name(k, record.row)} = {_exact(record.alpha if forward else None)}")
-        parts.append(f"h = f(α) = {_exact(record.h if forward else None)}")
-    if net.loss is not None:
-        shown = k >= view.deltas_from
-        parts.append(f"δ = ∂L/∂α = {_exact(record.delta if shown else None)}")
-    parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
-    known = k >= view.grads_from
-    parts.append(f"∂L/∂{record.bias_name} = {_exact(record.bias_grad if known else None)}")
-    return "; ".join(parts)
-
-
-def _edge_title(record: EdgeRecord, grad_known: bool) -> str:
-    text = f"{record.name} = {_exact(record.weight)}: from {record.source} to {record.target}"
-    return text + f"; ∂L/∂{record.name} = {_exact(record.grad if grad_known else None)}"
-
-
-def _render(net: _Network, layout: _Layout, view: _View) -> str:
+def _render(net: _Network, view: _View) -> str:
     """The SVG text of one picture of ``net``."""
-    boxes = layout.boxes
-    largest_weight = _largest([e.weight for e in net.edges])
-    largest_grad = _largest([e.grad for e in net.edges])
-    largest_delta = _largest([n.delta for n in net.neurons])
+    boxes, centres, labelled_layers, loss_box, width, bottom = _layout(net)
     focused = view.focus_neuron is not None or bool(view.focus_edges)
-    last = net.depth
-    legend_top = layout.body_bottom + 34
-    width, height = _attr(layout.width), _attr(legend_top + 112)
+    last = len(net.activations)
+    legend_top = bottom + 34
+    size = f'width="{_attr(width)}" height="{_attr(legend_top + 112)}"'
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{FONT}" fill="{INK}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="0 0 {_attr(width)} '
+        f'{_attr(legend_top + 112)}" font-family="{FONT}" fill="{INK}" '
         'style="max-width: 100%; height: auto">',
-        f'<rect class="background" x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<rect class="background" x="0" y="0" {size} fill="#ffffff"/>',
         _text(MARGIN, 20, net.title, 14, font_weight="bold"),
     ]
-    if net.has_example:
-        about = f"one example: x = {_vector(net.x or ())}"
+    if net.x is not None:
+        about = f"one example: x = {_vector(net.x)}"
         if net.target is not None:
             about += f", target t = {_target_text(net.target)}"
         if net.loss is not None:
             about += f", loss {net.loss_name}"
         out.append(_text(MARGIN, 37, about, 12))
-    for k, centre in enumerate(layout.column_x):
+    for k, centre in enumerate(centres):
         heading = f"output layer {k} = y" if k == last else f"layer {k}"
         heading = f"{heading} · {net.activations[k - 1]}" if k else "inputs x"
         out.append(_text(centre, HEADER - 10, heading, 12, fill=FAINT, text_anchor="middle"))
 
     # Edges under the neurons, in parameter order. A labelled edge ends in a level stub
     # beside its neuron with its number on it: the stubs into one neuron are LABEL_PITCH
-    # apart and no other edge reaches that margin, so the numbers never overlap.
+    # apart and no other edge reaches that margin, so the numbers never overlap. Every frame
+    # of a player has every label, hidden where it does not apply, so that nothing moves.
     labels = []
+    largest_weight = _largest([e.weight for e in net.edges])
+    largest_grad = _largest([e.grad for e in net.edges])
     for k in range(1, len(net.sizes)):
         grads = view.edges_show_grads(k)
         largest = largest_grad if grads else largest_weight
-        labelled = k in layout.labelled
+        labelled = k in labelled_layers
         out.append(
             f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
             'stroke-linejoin="round">'
         )
-        for edge in net.layer_edges(k):
+        for edge in _in_layer(net.edges, k):
             value = edge.grad if grads else edge.weight
             colour, stroke, dash = _edge_style(value, largest)
-            x1, y1 = boxes[(k - 1, edge.column)].right
+            start = boxes[(k - 1, edge.column)].exit()
             x2, y2 = boxes[(k, edge.row)].port(edge.column, net.sizes[k - 1])
-            points = (
-                [(x1, y1), (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [(x1, y1), (x2, y2)]
-            )
+            points = [start, (x2 - LABEL_STUB, y2), (x2, y2)] if labelled else [start, (x2, y2)]
+            in_focus = edge.name in view.focus_edges
+            faded = focused and not in_focus and view.focus_layer != k
             opacity = 0.8 if labelled else 0.6
             if focused:
-                in_focus = edge.name in view.focus_edges
-                opacity = 1.0 if in_focus else 0.7 if view.focus_layer == k else 0.12
+                opacity = 0.12 if faded else 1.0 if in_focus else 0.7
+            grad = _exact(edge.grad if k >= view.grads_from else None)
+            title = (
+                f"{edge.name} = {_exact(edge.weight)}: from {edge.source} to {edge.target}; "
+                f"∂L/∂{edge.name} = {grad}"
+            )
             out.append(
                 '<polyline class="weight" points="'
                 + " ".join(f"{_attr(px)},{_attr(py)}" for px, py in points)
                 + f'" stroke="{colour}" stroke-width="{stroke:.2f}"{dash} '
-                f'stroke-opacity="{opacity}">'
-                f"<title>{html.escape(_edge_title(edge, k >= view.grads_from))}</title>"
-                "</polyline>"
+                f'stroke-opacity="{opacity}"><title>{html.escape(title)}</title></polyline>'
             )
             if labelled:
-                # Every frame of a player has every label, hidden where it does not apply,
-                # so that nothing moves from frame to frame. A wide white halo cuts the
-                # edge away under the digits, however long the number is.
-                visible = not focused or edge.name in view.focus_edges or view.focus_layer == k
+                hidden = {"visibility": "hidden"} if faded else {}
+                fill = colour if value else FAINT
                 labels.append(
-                    _text(
-                        x2 - 5,
-                        y2 + 3.5,
-                        _num(value),
-                        10,
-                        fill=colour if value else FAINT,
-                        text_anchor="end",
-                        stroke="#ffffff",
-                        stroke_width="7",
-                        stroke_linejoin="round",
-                        paint_order="stroke",
-                        **({} if visible else {"visibility": "hidden"}),
-                    )
+                    _text(x2 - 5, y2 + 3.5, _num(value), 10, fill=fill, **EDGE_LABEL, **hidden)
                 )
         out.append("</g>")
-    if layout.loss_box is not None:
-        lx, ly = layout.loss_box.port(1, 1)
+    if loss_box is not None:
+        lx, ly = loss_box.port(1, 1)
         for i in range(1, net.sizes[-1] + 1):
-            x1, y1 = boxes[(last, i)].right
+            x1, y1 = boxes[(last, i)].exit()
             out.append(
                 f'<line class="to-loss" x1="{_attr(x1)}" y1="{_attr(y1)}" x2="{_attr(lx)}" '
                 f'y2="{_attr(ly)}" stroke="{FAINT}" stroke-width="1" stroke-dasharray="4 3"/>'
             )
     out.append(f'<g class="edge-labels">{"".join(labels)}</g>')
 
+    largest_delta = _largest([n.delta for n in net.neurons])
     out.append('<g class="neurons">')
     for record in net.neurons:
         out.append(_neuron(net, record, boxes[(record.layer, record.row)], view, largest_delta))
     out.append("</g>")
 
-    if layout.loss_box is not None:
-        box = layout.loss_box
-        left, top = box.x + 7, box.y + LINE
+    if loss_box is not None:
+        left, top = loss_box.x + 7, loss_box.y + LINE
         loss = _num(net.loss if view.show_loss else None, 4)
-        lines = [f"t = {_target_text(net.target)}"] if net.target is not None else []
+        target = [f"t = {_target_text(net.target)}"] if net.target is not None else []
         out += [
             '<g class="loss">',
-            _rect(box, "#fffbe6"),
+            _rect(loss_box, "#fffbe6"),
             _text(left, top, f"L = {loss}", 12, font_weight="bold"),
-            *(_text(left, top + LINE, line) for line in lines),
-            _text(left, top + (1 + len(lines)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
+            *(_text(left, top + LINE, line) for line in target),
+            _text(left, top + (1 + len(target)) * LINE, str(net.loss_name)[:20], 10, fill=FAINT),
             "</g>",
         ]
-
-    out.append(_legend(net, view, bool(layout.labelled), legend_top, layout.width))
+    out.append(_legend(net, view, bool(labelled_layers), legend_top, width))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -662,50 +506,61 @@ def _neuron(
     net: _Network, record: NeuronRecord, box: _Box, view: _View, largest_delta: float
 ) -> str:
     """One neuron: a box with its numbers (a dot in a wide layer) and its hover title."""
-    k = record.layer
+    k, row, name = record.layer, record.row, record.name
     forward = k <= view.forward
+    shown = replace(
+        record,
+        alpha=record.alpha if forward else None,
+        h=record.h if forward else None,
+        delta=record.delta if k >= view.deltas_from else None,
+        bias_grad=record.bias_grad if k >= view.grads_from else None,
+    )
     if k == 0:
-        fill = "#f3f3f3"
-    elif k >= view.deltas_from and record.delta is not None:
-        fill = _tint(record.delta, largest_delta)
+        title = f"{name}: input {row}" + (f" = {_exact(shown.h)}" if shown.h is not None else "")
     else:
-        fill = "#ffffff"
-    stroke, stroke_width = (INK, 3.0) if view.focus_neuron == (k, record.row) else ("#555555", 1.0)
+        role = "hidden"
+        if k == len(net.activations):
+            role = "output (the network's output y" + (f"{row}" if net.sizes[-1] > 1 else "") + ")"
+        parts = [f"{name}: {role} neuron {row} of layer {k}, {record.activation}"]
+        if net.x is not None:
+            parts.append(f"{alpha_name(k, row)} = {_exact(shown.alpha)}")
+            parts.append(f"h = f(α) = {_exact(shown.h)}")
+        if net.loss is not None:
+            parts.append(f"δ = ∂L/∂α = {_exact(shown.delta)}")
+        parts.append(f"bias {record.bias_name} = {_exact(record.bias)}")
+        parts.append(f"∂L/∂{record.bias_name} = {_exact(shown.bias_grad)}")
+        title = "; ".join(parts)
+    fill = "#f3f3f3" if k == 0 else _tint(shown.delta, largest_delta)
+    stroke, stroke_width = (INK, 3.0) if view.focus_neuron == (k, row) else ("#555555", 1.0)
     # A ReLU that is off (α ≤ 0) passes nothing forward and no gradient back.
-    off = record.activation == "relu" and forward and record.alpha is not None and record.alpha <= 0
+    off = record.activation == "relu" and shown.alpha is not None and shown.alpha <= 0
     dash = ' stroke-dasharray="4 3"' if off else ""
-    title = html.escape(_neuron_title(net, record, view))
-    out = [f'<g class="neuron layer-{k}"><title>{title}</title>']
+    out = [f'<g class="neuron layer-{k}"><title>{html.escape(title)}</title>']
     if box.height <= 2 * DOT_RADIUS:
-        cx, cy = box.x + DOT_RADIUS, box.y + DOT_RADIUS
         out.append(
-            f'<circle cx="{_attr(cx)}" cy="{_attr(cy)}" r="{DOT_RADIUS}" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="{stroke_width}"{dash}/></g>'
+            f'<circle cx="{_attr(box.x + DOT_RADIUS)}" cy="{_attr(box.y + DOT_RADIUS)}" '
+            f'r="{DOT_RADIUS}" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"'
+            f"{dash}/></g>"
         )
         return "\n".join(out)
     out.append(_rect(box, fill, stroke, stroke_width, dash))
     left, top, right = box.x + 7, box.y + LINE, box.x + box.width - 7
-    out.append(_text(left, top, record.name, 12, font_weight="bold"))
-    if k == 0:
-        if net.has_example:
-            out.append(_text(left, top + LINE, f"= {_num(record.h if forward else None)}"))
-    else:
+    out.append(_text(left, top, name, 12, font_weight="bold"))
+    if k == 0 and net.x is not None:
+        out.append(_text(left, top + LINE, f"= {_num(shown.h)}"))
+    elif k > 0:
         # Where the edges show ∂L/∂w, the bias shows ∂L/∂b too.
-        if view.edges_show_grads(k):
-            bias = f"∂L/∂b {_num(record.bias_grad)}"
-        else:
-            bias = f"b {_num(record.bias)}"
+        grads = view.edges_show_grads(k)
+        bias = f"∂L/∂b {_num(shown.bias_grad)}" if grads else f"b {_num(record.bias)}"
         out.append(_text(right, top, bias, 10, fill=FAINT, text_anchor="end"))
-        if net.has_example:
-            alpha, h = (_num(v if forward else None) for v in (record.alpha, record.h))
-            out.append(_text(left, top + LINE, f"α {alpha}"))
-            out.append(_text(left + 62, top + LINE, f"h {h}"))
-            if net.loss is not None:
-                delta = _num(record.delta if k >= view.deltas_from else None)
-                out.append(_text(left, top + 2 * LINE, f"δ {delta}", font_weight="bold"))
-        else:
-            about = "output y" if k == net.depth else record.activation or ""
+        if net.x is None:
+            about = "output y" if k == len(net.activations) else record.activation
             out.append(_text(left, top + LINE, about, fill=FAINT))
+        else:
+            out.append(_text(left, top + LINE, f"α {_num(shown.alpha)}"))
+            out.append(_text(left + 62, top + LINE, f"h {_num(shown.h)}"))
+        if net.loss is not None:
+            out.append(_text(left, top + 2 * LINE, f"δ {_num(shown.delta)}", font_weight="bold"))
     out.append("</g>")
     return "\n".join(out)
 
@@ -716,24 +571,20 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
     symbol = "∂L/∂w" if grads else "w"
     largest = _largest([e.grad if grads else e.weight for e in net.edges])
     encoding = "(colour = sign, width = size)"
+    last = len(net.activations)
     if grads and view.grads_from > 1:  # a player's gradient frame: the lower layers show w
-        first, last = view.grads_from, net.depth
+        first = view.grads_from
         layers = f"layers {first}–{last}" if first < last else f"layer {last}"
         key = f"{layers}: gradient ∂L/∂w, earlier layers: weight w {encoding}"
     else:
         key = f"{'gradient ∂L/∂w' if grads else 'weight w'} {encoding}"
-    # Numbers go on the edges only between layers with few weights (else they would pile
-    # up); the key says so, and hovering gives every edge's numbers.
-    labels = (
-        "; a number at an edge's end is its value (between small layers; hover for any edge)"
-        if labelled
-        else ""
-    )
+    if labelled:
+        key += "; a number at an edge's end is its value (between small layers; hover for any edge)"
     out = [
         '<g class="legend">',
         f'<line x1="{MARGIN}" y1="{_attr(top - 16)}" x2="{_attr(width - MARGIN)}" '
         f'y2="{_attr(top - 16)}" stroke="#dddddd" stroke-width="1"/>',
-        _text(MARGIN, top, f"edges: {key}{labels}", font_weight="bold"),
+        _text(MARGIN, top, f"edges: {key}", font_weight="bold"),
     ]
     samples = [
         (POSITIVE, 3.0, "", f"{symbol} > 0"),
@@ -750,38 +601,31 @@ def _legend(net: _Network, view: _View, labelled: bool, top: float, width: float
         )
         out.append(_text(sx + 34, sy, label))
         sx += 34 + (230 if label.startswith("thick") else 110)
-    if net.has_example:
-        lines = [
-            "neuron: name, b = its bias; α = b + Σ w·h (pre-activation), h = f(α); "
-            + ("δ = ∂L/∂α, tint = sign and size of δ" if net.loss is not None else "")
-            + ("; dashed: a ReLU that is off" if "relu" in net.activations else "")
-        ]
+    if net.x is None:
+        neuron = "neuron: name, b = its bias, and its activation f"
     else:
-        lines = ["neuron: name, b = its bias, and its activation f"]
-    lines.append(
+        neuron = "neuron: name, b = its bias; α = b + Σ w·h (pre-activation), h = f(α); "
+        if net.loss is not None:
+            neuron += "δ = ∂L/∂α, tint = sign and size of δ"
+        if "relu" in net.activations:
+            neuron += "; dashed: a ReLU that is off"
+    names = (
         "xj = input j; hk[i] = neuron i of layer k; Wk[i,j] joins neuron j of layer k−1 to "
-        f"neuron i of layer k; the last layer's {h_name(net.depth, 'i')} is the output y."
+        f"neuron i of layer k; the last layer's {h_name(last, 'i')} is the output y."
     )
     if grads and largest == 0 and net.loss is None:
-        lines.append("every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss.")
+        hint = "every ∂L/∂w is 0: run loss.backward() first, or pass x, target and loss."
     else:
-        lines.append("Hover over a neuron or an edge for its name and exact numbers.")
-    for n, line in enumerate(lines):
+        hint = "Hover over a neuron or an edge for its name and exact numbers."
+    for n, line in enumerate((neuron, names, hint)):
         out.append(_text(MARGIN, top + 44 + n * 17, line))
     out.append("</g>")
     return "\n".join(out)
 
 
-# -- the drawing ---------------------------------------------------------------------------------
-
-
 class NetworkDrawing:
-    """A network diagram: ``svg()``, ``save(path)``, Jupyter display, and its numbers.
-
-    ``neurons`` and ``edges`` hold :class:`NeuronRecord` and :class:`EdgeRecord` entries in
-    the model's order (inputs first, then layer by layer; edges as ``named_parameters()``
-    lists the weights), so a notebook or a test reads the numbers without parsing SVG.
-    """
+    """A network diagram: ``svg()``, ``save(path)``, Jupyter display, and its numbers as
+    ``neurons`` and ``edges`` records in ``named_parameters()``'s order, inputs first."""
 
     def __init__(self, net: _Network, show: str) -> None:
         self._net = net
@@ -808,9 +652,11 @@ class NetworkDrawing:
     def svg(self) -> str:
         """The SVG text; the same model and example give the same text."""
         if self._svg is None:
-            self._svg = _render(
-                self._net, _layout(self._net), _View.everything(self._net, self.show)
-            )
+            net = self._net
+            forward = len(net.activations) if net.x is not None else -1
+            deltas_from = 1 if net.loss is not None else math.inf
+            view = _View(forward, deltas_from, 0, self.show, show_loss=net.loss is not None)
+            self._svg = _render(net, view)
         return self._svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -818,8 +664,6 @@ class NetworkDrawing:
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".png", ".pdf"):
-            # The SVG is nn's own text, not Graphviz output, and turning SVG into pixels or
-            # PDF takes a renderer autograd-core does not depend on.
             raise ValueError(
                 f"cannot save a network diagram as {suffix} ({path.name}): it is drawn as SVG "
                 "and autograd-core has no SVG-to-PNG/PDF converter; accepted suffix: .svg. "
@@ -839,13 +683,11 @@ class NetworkDrawing:
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(s) for s in self._net.sizes)
-        example = ", one example" if self._net.has_example else ""
+        example = ", one example" if self._net.x is not None else ""
         return f"<NetworkDrawing of {sizes}{example}, edges show {self.show}>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """The SVG scaled to the output's width, as an <img> (so untrusted notebooks show it
-        too) that a trusted notebook swaps for the SVG itself (tooltips on hover), with the
-        full size one click away; never raises."""
+        """The SVG fitted to the output's width (see ``fitted_html``); never raises."""
         try:
             svg = self.svg()
             return {
@@ -871,10 +713,9 @@ def draw_network(
     Each weight is an edge whose colour says its sign (blue +, orange −) and whose width
     says its size; ``show="grads"`` encodes ∂L/∂w instead. Given an example ``x``,
     ``target`` and ``loss`` (any nn loss, or ``loss(outputs, target) -> Value``), it runs
-    the forward and backward pass itself, on fresh Values with the model's numbers, and
-    shows α, h and δ = ∂L/∂α in each neuron and ∂L/∂w for that example; the model's
-    parameters and their ``.grad`` are left as they were. Without an example, ∂L/∂w is the
-    parameters' current ``.grad``. ``x`` alone runs the forward pass only.
+    the forward and backward pass itself and shows α, h and δ = ∂L/∂α in each neuron and
+    ∂L/∂w for that example; the model and its ``.grad`` are left as they were. Without an
+    example, ∂L/∂w is the parameters' current ``.grad``; ``x`` alone runs the forward pass.
 
     >>> from nn import MLP, half_squared_error
     >>> view = draw_network(MLP(2, [2, 1], seed=0), [1.0, -2.0], 1.0, half_squared_error)
@@ -884,14 +725,6 @@ def draw_network(
     if show not in SHOW_MODES:
         raise ValueError(f"show must be one of {', '.join(map(repr, SHOW_MODES))}; got {show!r}")
     return NetworkDrawing(_analyse(model, x, target, loss, "draw_network", max_weights), show)
-
-
-# -- the player -----------------------------------------------------------------------------------
-
-
-def _psi_prime(record: NeuronRecord) -> float:
-    """ψ = f′(α), from the activation table's formula (not from the engine's backward)."""
-    return float(TABLE[record.activation or "linear"].derivative(np.float64(record.alpha or 0.0)))
 
 
 def _factor(value: float) -> str:
@@ -916,127 +749,95 @@ def _terms(pairs: Sequence[tuple[float, float]], limit: int = 4) -> str:
 
 def _focus(net: _Network, k: int) -> NeuronRecord:
     """The neuron of layer k the captions follow: the one with the largest |δ|, first on ties."""
-    return max(net.layer_neurons(k), key=lambda r: (abs(r.delta or 0.0), -r.row))
+    return max(_in_layer(net.neurons, k), key=lambda r: (abs(r.delta or 0.0), -r.row))
 
 
-def _frames(net: _Network) -> list[tuple[_View, str]]:
-    n = net.depth
-    never = n + 1  # a layer index past the output: no layer yet
-    frames: list[tuple[_View, str]] = []
-
-    def add(
-        caption: str,
-        forward: int,
-        deltas_from: int = never,
-        grads_from: int = never,
-        *,
-        show_loss: bool = True,
-        **focus: Any,
-    ) -> None:
-        """A frame with α and h of layers 0…forward and δ, ∂L/∂w from the layers given; a
-        layer's edges show ∂L/∂w once it is known."""
-        show = "grads" if grads_from <= n else "weights"
-        frames.append((_View(forward, deltas_from, grads_from, show, show_loss, **focus), caption))
-
-    add(
+def _frames(net: _Network) -> Iterator[_View]:
+    n = len(net.activations)
+    named = {record.name: record for record in net.neurons}
+    caption = (
         f"Forward pass. The inputs: h0 = x = {_vector(net.x or ())}. Each layer k computes "
-        "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k)).",
-        0,
-        show_loss=False,
+        "α(k) = b(k) + W(k) h(k−1), then h(k) = f(α(k))."
     )
+    yield _View(0, show_loss=False, caption=caption)
     for k in range(1, n + 1):
         focus = _focus(net, k)
         i = focus.row
-        columns = range(1, net.sizes[k - 1] + 1)
-        pairs = [(net.edge(k, i, j).weight, net.neuron(k - 1, j).h or 0.0) for j in columns]
+        into = [edge for edge in _in_layer(net.edges, k) if edge.row == i]
+        pairs = [(edge.weight, named[edge.source].h or 0.0) for edge in into]
         source = input_name("j") if k == 1 else h_name(k - 1, "j")
-        add(
+        caption = (
             f"Forward, layer {k}: {alpha_name(k, i)} = {focus.bias_name} + "
             f"Σⱼ {weight_name(k, i, 'j')} {source} = {_num(focus.bias)} + ({_terms(pairs)}) "
             f"= {_num(focus.alpha)}; {h_name(k, i)} = {focus.activation}({alpha_name(k, i)}) "
             f"= {_num(focus.h)}. Every neuron of layer {k} does the same with "
-            f"{'x' if k == 1 else f'h{k - 1}'}.",
-            k,
-            show_loss=False,
-            focus_neuron=(k, i),
-            focus_edges=frozenset(weight_name(k, i, j) for j in columns),
+            f"{'x' if k == 1 else f'h{k - 1}'}."
         )
-    loss = (
-        f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {_target_text(net.target)}"
-        if net.target is not None
-        else f"{net.loss_name}(y) = {_num(net.loss, 4)}"
-    )
-    add(
+        edges = frozenset(edge.name for edge in into)
+        yield _View(k, show_loss=False, focus_neuron=(k, i), focus_edges=edges, caption=caption)
+    if net.target is None:
+        loss = f"{net.loss_name}(y) = {_num(net.loss, 4)}"
+    else:
+        t = _target_text(net.target)
+        loss = f"{net.loss_name}(y, t) = {_num(net.loss, 4)} with target t = {t}"
+    caption = (
         f"The loss: L = {loss}. The backward pass starts here: δ(k) = ∂L/∂α(k) for each "
-        "layer, from the output down.",
-        n,
+        "layer, from the output down."
     )
-    # δ at the output: ∂L/∂h from the loss, times ψ′.
+    yield _View(n, caption=caption)
+    # δ at the output: ∂L/∂h from the loss, times ψ′ = f′(α) from the activation table.
     focus = _focus(net, n)
     i = focus.row
-    dl_dh, psi = (net.output_grads or ())[i - 1], _psi_prime(focus)
-    add(
+    dl_dh = net.output_grads[i - 1]
+    psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
+    caption = (
         f"Backward, output layer {n}: δ{n}[{i}] = ∂L/∂{alpha_name(n, i)} = ∂L/∂{h_name(n, i)} "
         f"· ψ'({alpha_name(n, i)}) = {_num(dl_dh)} · {_factor(psi)} = {_num(dl_dh * psi)}, "
-        f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ.",
-        n,
-        n,
-        focus_neuron=(n, i),
+        f"with ψ' the derivative of {focus.activation}. A neuron's tint shows its δ."
     )
+    yield _View(n, n, focus_neuron=(n, i), caption=caption)
     for k in range(n - 1, 0, -1):
         focus = _focus(net, k)
         i = focus.row
-        psi = _psi_prime(focus)
-        rows = range(1, net.sizes[k + 1] + 1)
-        pairs = [(net.edge(k + 1, j, i).weight, net.neuron(k + 1, j).delta or 0.0) for j in rows]
+        psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
+        out_of = [edge for edge in _in_layer(net.edges, k + 1) if edge.column == i]
+        pairs = [(edge.weight, named[edge.target].delta or 0.0) for edge in out_of]
         total = math.fsum(a * b for a, b in pairs)
-        add(
+        caption = (
             f"Backward, layer {k}: δ{k}[{i}] = ψ'({alpha_name(k, i)}) · "
             f"Σⱼ {weight_name(k + 1, 'j', i)} δ{k + 1}[j] = {_num(psi)} · ({_terms(pairs)}) "
             f"= {_num(psi)} · {_factor(total)} = {_num(psi * total)}. "
-            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1}).",
-            n,
-            k,
-            focus_neuron=(k, i),
-            focus_edges=frozenset(weight_name(k + 1, j, i) for j in rows),
+            f"In matrix form δ({k}) = ψ({k}) W({k + 1})ᵀ δ({k + 1})."
         )
+        edges = frozenset(edge.name for edge in out_of)
+        yield _View(n, k, focus_neuron=(k, i), focus_edges=edges, caption=caption)
     for k in range(n, 0, -1):
-        edge = max(net.layer_edges(k), key=lambda e: (abs(e.grad), -e.row, -e.column))
-        target, source = net.neuron(k, edge.row), net.neuron(k - 1, edge.column)
+        edge = max(_in_layer(net.edges, k), key=lambda e: (abs(e.grad), -e.row, -e.column))
+        target, source = named[edge.target], named[edge.source]
         delta = f"δ{k}[{edge.row}]"
-        add(
+        caption = (
             f"Gradients of layer {k}: ∂L/∂W({k}) = δ({k}) h({k - 1})ᵀ, ∂L/∂b({k}) = δ({k}). "
             f"For the thickest edge, ∂L/∂{edge.name} = {delta} · {source.name} = "
             f"{_num(target.delta)} · {_factor(source.h)} = "
             f"{_num((target.delta or 0.0) * (source.h or 0.0))}; "
             f"∂L/∂{target.bias_name} = {delta} = {_num(target.delta)}. "
-            f"Layer {k}'s edges now show ∂L/∂w.",
-            n,
-            1,
-            k,
-            focus_neuron=(k, edge.row),
-            focus_edges=frozenset({edge.name}),
-            focus_layer=k,
+            f"Layer {k}'s edges now show ∂L/∂w."
         )
-    return frames
+        in_focus = {"focus_neuron": (k, edge.row), "focus_edges": frozenset({edge.name})}
+        yield _View(n, 1, k, "grads", focus_layer=k, caption=caption, **in_focus)
 
 
 class NetworkStepThrough(HtmlPlayer):
-    """Frames of one example's forward and backward pass on the network diagram.
-
-    ``frames`` are SVG texts with one layout (nothing moves between frames), ``captions``
-    say what each step computes. Display it in Jupyter, or ``save_html(path)`` for one
-    self-contained page with Prev/Next, a slider and the arrow keys.
-    """
+    """One example's forward and backward pass on the network diagram: ``frames`` (SVG texts
+    in one layout) and ``captions``, shown in Jupyter or saved by ``save_html(path)``."""
 
     TITLE = "Backpropagation through the network, layer by layer"
 
     def __init__(self, net: _Network) -> None:
         self._net = net
-        layout = _layout(net)
-        planned = _frames(net)
-        self.frames = tuple(_render(net, layout, view) for view, _ in planned)
-        self.captions = tuple(caption for _, caption in planned)
+        views = list(_frames(net))
+        self.frames = tuple(_render(net, view) for view in views)
+        self.captions = tuple(view.caption for view in views)
         self.neurons = net.neurons
         self.edges = net.edges
 
@@ -1054,12 +855,10 @@ class NetworkStepThrough(HtmlPlayer):
 def step_through_network(
     model: MLP, x: Sequence[float], target: Any, loss: Loss
 ) -> NetworkStepThrough:
-    """Backprop layer by layer on the network diagram, as a player.
-
-    Frames: the inputs, each layer's α and h (forward), the loss, δ at the output, each
-    hidden layer's δ(k) = ψ(k) W(k+1)ᵀ δ(k+1) arriving from the layer above, and each
-    layer's ∂L/∂W(k) = δ(k) h(k−1)ᵀ. Every caption works the formula for one neuron (the
-    one with the largest |δ|) with its numbers. The model is left as it was.
-    """
-    net = _analyse(model, x, target, loss, "step_through_network", require_example=True)
-    return NetworkStepThrough(net)
+    """Backprop layer by layer on the network diagram, as a player: the inputs, each layer's
+    α and h, the loss, δ(n), each δ(k) = ψ(k) W(k+1)ᵀ δ(k+1), each ∂L/∂W(k) = δ(k) h(k−1)ᵀ;
+    each caption works the formula for the neuron with the largest |δ|. The model is left
+    as it was."""
+    return NetworkStepThrough(
+        _analyse(model, x, target, loss, "step_through_network", require_example=True)
+    )
