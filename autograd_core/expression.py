@@ -1,11 +1,7 @@
-"""Arithmetic expressions typed by a user, turned into a graph of Values without running Python.
+"""Formulas typed by a user (``autograd-core graph "tanh(w*x + b)"``) as a graph of Values.
 
-``autograd-core graph "tanh(w*x + b)" --set x=2 --set w=-3 --set b=1`` needs to read a
-formula. Python's own parser (:mod:`ast`) reads it; then every node of the tree is checked
-against a short list (numbers, names, ``+ - * / **``, unary ``-`` and ``+``, calls of
-``relu sigmoid tanh exp log`` with one argument), and anything else is refused with a
-message naming it. The checked tree is then walked to build Values: Python never
-evaluates the text, so ``__import__('os').system(...)`` is only an unsupported call.
+:mod:`ast` reads the text, every node is checked against a short list and anything else is
+refused with a message naming it; the checked tree is walked to build Values, never evaluated.
 """
 
 from __future__ import annotations
@@ -14,6 +10,7 @@ import ast
 import difflib
 import keyword
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -21,17 +18,19 @@ from collections.abc import Iterable, Mapping
 from autograd_core.value import Value
 
 FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "log")
-#: Names that are numbers, in EXPR and in --set alike (as Python's repr writes them).
-SPECIAL_NUMBERS = {"inf": math.inf, "nan": math.nan}
+SPECIAL_NUMBERS = {"inf": math.inf, "nan": math.nan}  # numbers, in EXPR and --set alike
 ALLOWED = "numbers, names, + - * / **, unary minus, parentheses and the calls " + ", ".join(
     f"{name}(...)" for name in FUNCTIONS
 )
-#: Longer text is refused before parsing: nobody types a bigger formula, and it keeps the
-#: parser's time and memory small whatever arrives.
-MAX_LENGTH = 2000
+MAX_LENGTH = 2000  # longer text is refused before parsing: it bounds the parser's work
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
 # What the refused constructs are called in error messages.
 _OPERATORS = {
     ast.FloorDiv: "//",
@@ -67,11 +66,9 @@ _DESCRIPTIONS = {
     ast.YieldFrom: "yield",
 }
 
-
-# One number grammar for EXPR and --set: Python's decimal literals (integer, point and
-# exponent forms, digits grouped by single underscores), ASCII digits only, or inf or nan.
-# float() alone would also take other digits (Arabic-Indic, fullwidth) and "Infinity", and
-# Python's parser alone would take 0x10, 0o17 and 0b1: each side refuses what the other would.
+# One number grammar for EXPR and --set: Python's decimal literals in ASCII digits, or inf or
+# nan. float() alone would also take Arabic-Indic digits and "Infinity", Python's parser alone
+# 0x10 and 0b1: each side refuses what the other would.
 _DIGITS = r"[0-9](?:_?[0-9])*"
 _POINT = rf"(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.)"
 _DECIMAL = re.compile(
@@ -83,34 +80,24 @@ NUMBERS = "decimal numbers such as 2, -0.5, 1e-3 or 1_000, inf and nan"
 
 
 def read_number(text: str) -> float | None:
-    """``text`` (an optional sign, then a number of the one grammar) as a float, else None.
-
-    ``"1e400"`` reads as IEEE 754 does, ``inf``.
-    """
-    if not _SIGNED.fullmatch(text):
-        return None
-    return float(text)
+    """``text`` (an optional sign, then a number of the one grammar) as a float, else None."""
+    return float(text) if _SIGNED.fullmatch(text) else None
 
 
 class ExpressionError(ValueError):
     """An expression or a ``--set`` assignment that cannot be used; the message is one line."""
 
 
-# Characters that would act on a terminal instead of showing (ESC, NUL, BEL, carriage
-# return, bidirectional overrides) or break the line (newline, U+2028), by Unicode category.
+# Characters that would act on a terminal (ESC, NUL, bidirectional overrides) or break the
+# line (newline, U+2028), by Unicode category.
 _NOT_SHOWN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape(character: str) -> str:
-    if character in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[character]
     code = ord(character)
     if 0xDC80 <= code <= 0xDCFF:  # a byte of a command-line argument that is not UTF-8
         return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return repr(character)[1:-1]  # \n, \x1b, \u202e: repr escapes every one of _NOT_SHOWN
 
 
 def printable(text: str) -> str:
@@ -149,8 +136,8 @@ class _Source:
     def __init__(self, typed: str) -> None:
         self.text = typed.strip()
         lead = typed[: len(typed) - len(typed.lstrip())]
-        # Leading blanks (as in ' -x*y', the old way to pass a leading minus) shift the columns a
-        # user counts in what they typed; after a leading newline, lines are counted instead.
+        # Leading blanks (' -x*y') shift the columns a user counts in what they typed; after a
+        # leading newline, lines are counted instead.
         self.shift = 0 if "\n" in lead else len(lead)
 
     def at(self, index: int) -> str:
@@ -162,10 +149,7 @@ class _Source:
         return f" (column {index + 1 + self.shift})"
 
     def where(self, node: ast.AST) -> str:
-        lineno, column = getattr(node, "lineno", None), getattr(node, "col_offset", None)
-        if lineno is None or column is None:
-            return ""
-        return self.at(_position(self.text, lineno, column))
+        return self.at(_position(self.text, node.lineno, node.col_offset))
 
 
 def _refuse(source: _Source, node: ast.AST, what: str) -> ExpressionError:
@@ -212,19 +196,26 @@ def parse(text: str) -> ast.Expression:
 
 
 def _check(tree: ast.Expression, source: _Source) -> None:
+    """Refuse the first node, breadth-first (no recursion on depth), that EXPR may not use."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    for node in ast.walk(tree):  # breadth-first with a queue: no recursion on depth
+    for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.Load, *_BINARY, ast.USub, ast.UAdd)):
             continue
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, tuple(_BINARY)):
                 raise _refuse_operator(source, node)
-            if isinstance(node.op, ast.Pow):
-                _check_constant_exponent(source, node.right)
+            if isinstance(node.op, ast.Pow) and any(
+                isinstance(part, ast.Call)
+                or (isinstance(part, ast.Name) and part.id not in SPECIAL_NUMBERS)
+                for part in ast.walk(node.right)
+            ):
+                raise ExpressionError(
+                    f"the exponent of ** must be a number{source.where(node.right)}, as in "
+                    "x**2 or x**(-0.5); for a variable exponent p write exp(p*log(x))"
+                )
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                what = f"the unary operator {_OPERATORS.get(type(node.op), '?')}"
-                raise _refuse(source, node, what)
+                raise _refuse(source, node, f"the unary operator {_OPERATORS[type(node.op)]}")
         elif isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
                 what = f"the {type(node.value).__name__} literal {quoted(repr(node.value), 40)}"
@@ -240,7 +231,18 @@ def _check(tree: ast.Expression, source: _Source) -> None:
                 what = f"the function {node.id!r} without a call (write {node.id}(x))"
                 raise _refuse(source, node, what)
         elif isinstance(node, ast.Call):
-            _check_call(source, node)
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            if name not in FUNCTIONS:
+                what = "an expression" if name is None else quoted(repr(name), 40)
+                guess = name and did_you_mean(name)
+                hint = f": did you mean {guess}? The" if guess else "; the"
+                raise ExpressionError(
+                    f"EXPR may not use a call of {what}{source.where(node)}{hint} functions "
+                    f"are {', '.join(FUNCTIONS)}"
+                )
+            if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+                what = f"{name}(...) with anything but one positional argument"
+                raise _refuse(source, node, what)
         else:
             what = _DESCRIPTIONS.get(type(node), f"{type(node).__name__} syntax")
             raise _refuse(source, node, what)
@@ -249,97 +251,44 @@ def _check(tree: ast.Expression, source: _Source) -> None:
 def _refuse_operator(source: _Source, node: ast.BinOp) -> ExpressionError:
     """The error for a refused binary operator, pointing at the operator itself.
 
-    The AST places a BinOp at its left operand; the operator is the symbol between the
-    end of the left operand and the start of the right one (only blanks, brackets and line
-    continuations can stand beside it there).
+    The AST places a BinOp at its left operand; the operator is the first such symbol after
+    the end of the left operand.
     """
-    symbol = _OPERATORS.get(type(node.op), "?")
-    start = _position(source.text, node.left.end_lineno, node.left.end_col_offset)
-    end = _position(source.text, node.right.lineno, node.right.col_offset)
-    found = source.text.find(symbol, start, end)
-    where = source.at(found) if found >= 0 else source.where(node)
-    if isinstance(node.op, ast.BitXor) and found >= 0:
+    symbol = _OPERATORS[type(node.op)]
+    end_of_left = _position(source.text, node.left.end_lineno, node.left.end_col_offset)
+    found = source.text.index(symbol, end_of_left)
+    if isinstance(node.op, ast.BitXor):
         # Newcomers from maths (and from LaTeX or spreadsheets) write x^2 for a power.
         begin = _position(source.text, node.lineno, node.col_offset)
         finish = _position(source.text, node.end_lineno, node.end_col_offset)
         left, right = source.text[begin:found].rstrip(), source.text[found + 1 : finish].lstrip()
         example = f"{left}**{right}" if len(left) + len(right) <= 40 else "x**2"
         return ExpressionError(
-            f"EXPR may not use the operator ^{where}, which Python reads as exclusive or: "
-            f"for a power write **, as in {quoted(example)}"
+            f"EXPR may not use the operator ^{source.at(found)}, which Python reads as "
+            f"exclusive or: for a power write **, as in {quoted(example)}"
         )
     return ExpressionError(
-        f"EXPR may not use the operator {symbol}{where}; it may use only {ALLOWED}"
+        f"EXPR may not use the operator {symbol}{source.at(found)}; it may use only {ALLOWED}"
     )
 
 
 def did_you_mean(name: str) -> str | None:
     """The function of EXPR that ``name`` is most likely a slip for (``sigmiod``: sigmoid)."""
     lowered = name.lower()
-    if lowered in FUNCTIONS:
-        return lowered
-    if lowered == "ln":
-        return "log"
-    matches = difflib.get_close_matches(lowered, FUNCTIONS, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches("log" if lowered == "ln" else lowered, FUNCTIONS, n=1)
     return matches[0] if matches else None
-
-
-def _check_call(source: _Source, node: ast.Call) -> None:
-    functions = ", ".join(FUNCTIONS)
-    if not isinstance(node.func, ast.Name):
-        raise ExpressionError(
-            f"EXPR may not use a call of an expression{source.where(node)}; "
-            f"the functions are {functions}"
-        )
-    if node.func.id not in FUNCTIONS:
-        guess = did_you_mean(node.func.id)
-        hint = f": did you mean {guess}? The functions are " if guess else "; the functions are "
-        raise ExpressionError(
-            f"EXPR may not use a call of {quoted(repr(node.func.id), 40)}"
-            f"{source.where(node)}{hint}{functions}"
-        )
-    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        what = f"{node.func.id}(...) with anything but one positional argument"
-        raise _refuse(source, node, what)
-
-
-def _check_constant_exponent(source: _Source, node: ast.AST) -> None:
-    for part in ast.walk(node):
-        if isinstance(part, ast.Call) or _is_variable(part):
-            raise ExpressionError(
-                f"the exponent of ** must be a number{source.where(node)}, as in "
-                "x**2 or x**(-0.5); for a variable exponent p write exp(p*log(x))"
-            )
 
 
 def names(tree: ast.Expression) -> list[str]:
     """The variable names in a checked tree, in order of first appearance in the text."""
-    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    variables = [node for node in ast.walk(tree) if _is_variable(node) and id(node) not in called]
+    not_variables = (*FUNCTIONS, *SPECIAL_NUMBERS)  # in a checked tree, functions are called
+    variables = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id not in not_variables
+    ]
     variables.sort(key=lambda node: (node.lineno, node.col_offset))
     return list(dict.fromkeys(node.id for node in variables))
-
-
-def _is_variable(node: ast.AST) -> bool:
-    """A name that is not one of the named numbers inf and nan."""
-    return isinstance(node, ast.Name) and node.id not in SPECIAL_NUMBERS
-
-
-def _range_note(name: str, number: str, value: float) -> str | None:
-    """A note when a decimal number does not fit a float: 1e400 becomes inf, 1e-400 zero."""
-    spelled = number.strip().replace("_", "")
-    if math.isinf(value) and spelled.lstrip("+-") != "inf":
-        return (
-            f"--set {name}={quoted(number.strip())} is beyond the float range "
-            f"(largest about 1.8e308), so {name} = {value}"
-        )
-    mantissa = re.split("[eE]", spelled, maxsplit=1)[0]
-    if value == 0.0 and any(digit in mantissa for digit in "123456789"):
-        return (
-            f"--set {name}={quoted(number.strip())} is below the smallest float "
-            f"(about 4.9e-324), so {name} = {value}"
-        )
-    return None
 
 
 def parse_assignments(
@@ -355,6 +304,7 @@ def parse_assignments(
         shown = quoted(assignment)
         name, equals, number = assignment.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())  # as Python reads identifiers
+        number = number.strip()
         if not equals:
             raise ExpressionError(f"--set {shown}: expected NAME=NUMBER, as in --set x=2")
         if not name.isidentifier() or keyword.iskeyword(name):
@@ -365,24 +315,22 @@ def parse_assignments(
             raise ExpressionError(f"--set {shown}: {name!r} is a number, not a variable")
         if name in values:
             raise ExpressionError(f"--set {name} is given more than once")
-        value = read_number(number.strip())
+        value = read_number(number)
         if value is None:
             raise ExpressionError(
-                f"--set {shown}: {quoted(repr(number.strip()), 40)} is not a number; "
-                f"accepted: {NUMBERS}"
+                f"--set {shown}: {quoted(repr(number), 40)} is not a number; accepted: {NUMBERS}"
             )
         values[name] = value
-        note = _range_note(name, number, values[name])
-        if note is not None and notes is not None:
-            notes.append(note)
+        spelled = number.replace("_", "").lower()
+        if math.isinf(value) and spelled.lstrip("+-") != "inf":
+            note = "is beyond the float range (largest about 1.8e308)"
+        elif value == 0.0 and any(digit in spelled.partition("e")[0] for digit in "123456789"):
+            note = "is below the smallest float (about 4.9e-324)"
+        else:
+            continue
+        if notes is not None:
+            notes.append(f"--set {name}={quoted(number)} {note}, so {name} = {value}")
     return values
-
-
-def _constant(value: int | float) -> float:
-    try:
-        return float(value)
-    except OverflowError:  # an integer literal beyond float range reads as IEEE's inf
-        return math.inf
 
 
 def build(text: str, values: Mapping[str, float]) -> Value:
@@ -415,54 +363,53 @@ def build_with_inputs(text: str, values: Mapping[str, float]) -> tuple[Value, di
     return _evaluate(tree.body, leaves, text.strip()), leaves
 
 
+def _literal(node: ast.AST) -> ast.AST | None:
+    """The number (inf and nan included) that ``node`` is, signed or not (-2 is one leaf)."""
+    literal = node.operand if isinstance(node, ast.UnaryOp) else node
+    if isinstance(literal, ast.Constant) or (
+        isinstance(literal, ast.Name) and literal.id in SPECIAL_NUMBERS
+    ):
+        return literal
+    return None
+
+
 def _operands(node: ast.AST) -> list[ast.AST]:
+    if _literal(node) is not None:
+        return []
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
     if isinstance(node, ast.UnaryOp):
-        return [] if _is_number(node) else [node.operand]
-    if isinstance(node, ast.Call):
-        return [node.args[0]]
-    return []
-
-
-def _is_literal(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) or (
-        isinstance(node, ast.Name) and node.id in SPECIAL_NUMBERS
-    )
-
-
-def _is_number(node: ast.AST) -> bool:
-    """A literal (inf and nan included), or a signed one such as -2 (one leaf, no negation)."""
-    if isinstance(node, ast.UnaryOp):
-        return _is_literal(node.operand)
-    return _is_literal(node)
+        return [node.operand]
+    return node.args if isinstance(node, ast.Call) else []
 
 
 def _evaluate(root: ast.AST, leaves: Mapping[str, Value], text: str) -> Value:
-    """Post-order walk with an explicit stack, so a long chain cannot hit the recursion limit."""
+    """Nodes in post-order (left, right, node), without recursion: the reverse of a pre-order
+    that takes the right operand first. Values are made in that order, as Python would."""
+    order, pending = [], [root]
+    while pending:
+        order.append(pending.pop())
+        pending.extend(_operands(order[-1]))
     results: dict[int, Value] = {}
-    stack: list[tuple[ast.AST, bool]] = [(root, False)]
-    while stack:
-        node, operands_done = stack.pop()
-        if not operands_done:
-            stack.append((node, True))
-            stack.extend((operand, False) for operand in reversed(_operands(node)))
-            continue
-        operands = [results.pop(id(operand)) for operand in _operands(node)]
+    for node in reversed(order):
+        operands = [results[id(operand)] for operand in _operands(node)]
         results[id(node)] = _apply(node, operands, leaves, text)
     return results[id(root)]
 
 
 def _apply(node: ast.AST, operands: list[Value], leaves: Mapping[str, Value], text: str) -> Value:
-    if _is_number(node):
-        literal = node.operand if isinstance(node, ast.UnaryOp) else node
+    literal = _literal(node)
+    if literal is not None:
         if isinstance(literal, ast.Name):
             number = SPECIAL_NUMBERS[literal.id]
         else:
-            number = _constant(literal.value)
+            try:
+                number = float(literal.value)
+            except OverflowError:  # an integer literal beyond float range reads as IEEE's inf
+                number = math.inf
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             number = -number
-        return Value(number, label=ast.get_source_segment(text, node) or repr(number))
+        return Value(number, label=ast.get_source_segment(text, node))
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
@@ -470,14 +417,5 @@ def _apply(node: ast.AST, operands: list[Value], leaves: Mapping[str, Value], te
     if isinstance(node, ast.Call):
         return getattr(operands[0], node.func.id)()  # one of FUNCTIONS, checked by parse
     left, right = operands
-    if isinstance(node.op, ast.Pow):
-        # The exponent is a constant (parse checked it); its Values only carry the number
-        # and are left out of the graph, since x ** p takes p as a plain float.
-        return left**right.data
-    if isinstance(node.op, ast.Add):
-        return left + right
-    if isinstance(node.op, ast.Sub):
-        return left - right
-    if isinstance(node.op, ast.Mult):
-        return left * right
-    return left / right
+    # A constant exponent (parse checked it) is a plain float: x ** p leaves p out of the graph.
+    return _BINARY[type(node.op)](left, right.data if isinstance(node.op, ast.Pow) else right)
