@@ -101,11 +101,8 @@ def _escape(character: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with every control, format or line-breaking character written as an escape.
-
-    User text quoted in a message goes to a terminal: ``"x\\x1b[31m"`` must show as
-    ``x\\x1b[31m``, not turn the rest red, and a newline or NUL must not break the line.
-    """
+    """``text`` with every control, format or line-breaking character written as an escape,
+    so that user text quoted in a message cannot act on the terminal or break the line."""
     return "".join(
         _escape(character) if unicodedata.category(character) in _NOT_SHOWN else character
         for character in str(text)
@@ -152,12 +149,6 @@ class _Source:
         return self.at(_position(self.text, node.lineno, node.col_offset))
 
 
-def _refuse(source: _Source, node: ast.AST, what: str) -> ExpressionError:
-    return ExpressionError(
-        f"EXPR may not use {what}{source.where(node)}; it may use only {ALLOWED}"
-    )
-
-
 def parse(text: str) -> ast.Expression:
     """Parse ``text`` and check every node; raises ExpressionError naming what is refused."""
     if not isinstance(text, str):
@@ -199,6 +190,7 @@ def _check(tree: ast.Expression, source: _Source) -> None:
     """Refuse the first node, breadth-first (no recursion on depth), that EXPR may not use."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
+        what = None
         if isinstance(node, (ast.Expression, ast.Load, *_BINARY, ast.USub, ast.UAdd)):
             continue
         if isinstance(node, ast.BinOp):
@@ -215,13 +207,12 @@ def _check(tree: ast.Expression, source: _Source) -> None:
                 )
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise _refuse(source, node, f"the unary operator {_OPERATORS[type(node.op)]}")
+                what = f"the unary operator {_OPERATORS[type(node.op)]}"
         elif isinstance(node, ast.Constant):
+            written = ast.get_source_segment(source.text, node)
             if type(node.value) not in (int, float):
                 what = f"the {type(node.value).__name__} literal {quoted(repr(node.value), 40)}"
-                raise _refuse(source, node, what)
-            written = ast.get_source_segment(source.text, node) or ""
-            if not _DECIMAL.fullmatch(written):  # 0x10, 0o17, 0b1
+            elif not _DECIMAL.fullmatch(written):  # 0x10, 0o17, 0b1
                 raise ExpressionError(
                     f"EXPR may not use the number {quoted(written, 40)}{source.where(node)}; "
                     f"numbers are {NUMBERS}"
@@ -229,7 +220,6 @@ def _check(tree: ast.Expression, source: _Source) -> None:
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS and id(node) not in called:
                 what = f"the function {node.id!r} without a call (write {node.id}(x))"
-                raise _refuse(source, node, what)
         elif isinstance(node, ast.Call):
             name = node.func.id if isinstance(node.func, ast.Name) else None
             if name not in FUNCTIONS:
@@ -242,18 +232,17 @@ def _check(tree: ast.Expression, source: _Source) -> None:
                 )
             if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
                 what = f"{name}(...) with anything but one positional argument"
-                raise _refuse(source, node, what)
         else:
             what = _DESCRIPTIONS.get(type(node), f"{type(node).__name__} syntax")
-            raise _refuse(source, node, what)
+        if what:
+            raise ExpressionError(
+                f"EXPR may not use {what}{source.where(node)}; it may use only {ALLOWED}"
+            )
 
 
 def _refuse_operator(source: _Source, node: ast.BinOp) -> ExpressionError:
-    """The error for a refused binary operator, pointing at the operator itself.
-
-    The AST places a BinOp at its left operand; the operator is the first such symbol after
-    the end of the left operand.
-    """
+    """The error for a refused binary operator, at the operator (the first such symbol after
+    the left operand; the AST places a BinOp at its left operand)."""
     symbol = _OPERATORS[type(node.op)]
     end_of_left = _position(source.text, node.left.end_lineno, node.left.end_col_offset)
     found = source.text.index(symbol, end_of_left)
@@ -281,14 +270,10 @@ def did_you_mean(name: str) -> str | None:
 
 def names(tree: ast.Expression) -> list[str]:
     """The variable names in a checked tree, in order of first appearance in the text."""
+    named = [node for node in ast.walk(tree) if isinstance(node, ast.Name)]
+    found = sorted((node.lineno, node.col_offset, node.id) for node in named)
     not_variables = (*FUNCTIONS, *SPECIAL_NUMBERS)  # in a checked tree, functions are called
-    variables = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and node.id not in not_variables
-    ]
-    variables.sort(key=lambda node: (node.lineno, node.col_offset))
-    return list(dict.fromkeys(node.id for node in variables))
+    return list(dict.fromkeys(name for _, _, name in found if name not in not_variables))
 
 
 def parse_assignments(
@@ -296,8 +281,8 @@ def parse_assignments(
 ) -> dict[str, float]:
     """``["x=2", "w=-3"]`` as ``{"x": 2.0, "w": -3.0}``; ExpressionError names a bad one.
 
-    A number beyond the float range reads as IEEE 754 does (``1e400`` is inf, ``1e-400``
-    is 0); when ``notes`` is a list, a one-line note saying so is appended to it.
+    A number beyond the float range reads as IEEE 754 does (``1e400`` is inf), with a note
+    appended to ``notes`` when it is a list.
     """
     values: dict[str, float] = {}
     for assignment in assignments:
@@ -334,11 +319,8 @@ def parse_assignments(
 
 
 def build(text: str, values: Mapping[str, float]) -> Value:
-    """The Value graph of expression ``text`` with each name's leaf taking ``values[name]``.
-
-    One leaf per name (``x*x`` uses the same leaf twice), labelled with the name; numbers
-    become leaves labelled as written. Every name needs a value and every value a name.
-    """
+    """The Value graph of ``text``: one leaf per name (``x*x`` uses it twice), labelled with
+    it and taking ``values[name]``; numbers are leaves labelled as written."""
     return build_with_inputs(text, values)[0]
 
 
@@ -366,11 +348,8 @@ def build_with_inputs(text: str, values: Mapping[str, float]) -> tuple[Value, di
 def _literal(node: ast.AST) -> ast.AST | None:
     """The number (inf and nan included) that ``node`` is, signed or not (-2 is one leaf)."""
     literal = node.operand if isinstance(node, ast.UnaryOp) else node
-    if isinstance(literal, ast.Constant) or (
-        isinstance(literal, ast.Name) and literal.id in SPECIAL_NUMBERS
-    ):
-        return literal
-    return None
+    special = isinstance(literal, ast.Name) and literal.id in SPECIAL_NUMBERS
+    return literal if special or isinstance(literal, ast.Constant) else None
 
 
 def _operands(node: ast.AST) -> list[ast.AST]:
