@@ -43,8 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Backpropagation you can see: the lectures' worked examples and graphs.",
     )
     parser.add_argument("--version", action="version", version=f"autograd-core {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
+    commands = parser.add_subparsers(metavar="COMMAND", parser_class=_Parser, required=True)
     for entry_point in sorted(entry_points(group=COMMAND_GROUP), key=lambda e: e.name):
         try:
             add_command = entry_point.load()
@@ -155,7 +154,7 @@ def arrange_graph_arguments(arguments: Sequence[str]) -> list[str]:
             index += 1
             continue
         name = token
-        if token.startswith("--") and _LOOKS_LIKE_A_LONG_OPTION.fullmatch(token):
+        if _LOOKS_LIKE_A_LONG_OPTION.fullmatch(token):
             # No long option is a prefix of another, so a full name matches only itself.
             prefix = token.partition("=")[0]
             matches = [option for option in _LONG_OPTIONS if option.startswith(prefix)]
@@ -165,17 +164,14 @@ def arrange_graph_arguments(arguments: Sequence[str]) -> list[str]:
                     f"are {', '.join(_LONG_OPTIONS)}; an EXPR that starts with '--' goes "
                     "after '--', as in: graph -- '--x' --set x=1"
                 )
-            if "=" in token:
-                options.append(token)
-                continue
             name = matches[0]
-        has_value = index < len(arguments) and arguments[index] not in _OPTIONS
-        if name in GRAPH_VALUE_OPTIONS and has_value:
+        takes_value = name in GRAPH_VALUE_OPTIONS and "=" not in token
+        if takes_value and index < len(arguments) and arguments[index] not in _OPTIONS:
             # --name=VALUE, so that argparse keeps a value such as '-1.svg' as it is.
             options.append(f"{'--output' if name == '-o' else name}={arguments[index]}")
             index += 1
         elif name in _OPTIONS or _is_attached_output(token):
-            options.append(token)  # without its value, argparse says "expected one argument"
+            options.append(token)  # --name=value, a flag, or an option missing its value
         else:
             expressions.append(token)
     return [*options, "--", *expressions] if expressions else options

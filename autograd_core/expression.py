@@ -190,9 +190,9 @@ def _check(tree: ast.Expression, source: _Source) -> None:
     """Refuse the first node, breadth-first (no recursion on depth), that EXPR may not use."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
-        what = None
         if isinstance(node, (ast.Expression, ast.Load, *_BINARY, ast.USub, ast.UAdd)):
             continue
+        what = None
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, tuple(_BINARY)):
                 raise _refuse_operator(source, node)
@@ -353,11 +353,9 @@ def _literal(node: ast.AST) -> ast.AST | None:
 
 
 def _operands(node: ast.AST) -> list[ast.AST]:
-    if _literal(node) is not None:
-        return []
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
-    if isinstance(node, ast.UnaryOp):
+    if isinstance(node, ast.UnaryOp) and _literal(node) is None:
         return [node.operand]
     return node.args if isinstance(node, ast.Call) else []
 
