@@ -23,7 +23,7 @@ from typing import Any
 from autograd_core import __version__, expression
 from autograd_core.draw.dot import draw_graph
 from autograd_core.draw.render import SAVE_FORMATS, RenderError
-from autograd_core.expression import ExpressionError, printable, quoted
+from autograd_core.expression import ExpressionError, one_line, printable, quoted
 
 COMMAND_GROUP = "autograd_core.commands"  # entry points: functions add_command(subparsers)
 
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         except Exception as error:  # a broken layer above must not take `graph` down with it
             say(
                 f"autograd-core: note: the {entry_point.name!r} command could not be loaded "
-                f"({type(error).__name__}: {' '.join(str(error).split())})"
+                f"({type(error).__name__}: {one_line(error)})"
             )
             continue
         add_command(commands)
@@ -232,7 +232,7 @@ def _check_output(output: Path, shown: str) -> None:
             f"-o {shown}: unknown suffix {quoted(repr(output.suffix or '(none)'), 40)}; "
             f"accepted: {', '.join(SAVE_FORMATS)}"
         )
-    where = printable(str(output.parent))
+    where = printable(output.parent)
     try:
         is_directory = stat.S_ISDIR(os.stat(output.parent).st_mode)
         problem = "" if is_directory else f"{where} is not a directory"
@@ -265,7 +265,7 @@ def run_graph(args: argparse.Namespace) -> int:
         root, inputs = expression.build_with_inputs(args.expression, values)
     except ExpressionError as error:
         raise UsageError(str(error)) from None
-    label = " ".join(args.expression.split())
+    label = one_line(args.expression)
     if root.op:  # a bare name (`x`, `(x)`, `+x`) is its own root and keeps its name
         root.label = label if len(label) <= 60 else "EXPR"
     root.backward()
@@ -278,7 +278,7 @@ def run_graph(args: argparse.Namespace) -> int:
         else:
             drawing.save(output)
     except RenderError as error:
-        raise UsageError(" ".join(str(error).split())) from None
+        raise UsageError(one_line(error)) from None
     except OSError as error:
         if output is None:  # BrokenPipeError: main ends quietly
             raise

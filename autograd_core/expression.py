@@ -79,11 +79,6 @@ _SIGNED = re.compile(rf"[+-]?(?:{_DECIMAL.pattern}|inf|nan)", re.ASCII)
 NUMBERS = "decimal numbers such as 2, -0.5, 1e-3 or 1_000, inf and nan"
 
 
-def read_number(text: str) -> float | None:
-    """``text`` (an optional sign, then a number of the one grammar) as a float, else None."""
-    return float(text) if _SIGNED.fullmatch(text) else None
-
-
 class ExpressionError(ValueError):
     """An expression or a ``--set`` assignment that cannot be used; the message is one line."""
 
@@ -100,7 +95,7 @@ def _escape(character: str) -> str:
     return repr(character)[1:-1]  # \n, \x1b, \u202e: repr escapes every one of _NOT_SHOWN
 
 
-def printable(text: str) -> str:
+def printable(text: object) -> str:
     """``text`` with every control, format or line-breaking character written as an escape,
     so that user text quoted in a message cannot act on the terminal or break the line."""
     return "".join(
@@ -115,7 +110,8 @@ def quoted(text: str, limit: int = 60) -> str:
     return printable(text[:limit]) + ("..." if len(text) > limit else "")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: object) -> str:
+    """``str(text)`` with every run of blanks, newlines included, as one space."""
     return " ".join(str(text).split())
 
 
@@ -173,10 +169,10 @@ def parse(text: str) -> ast.Expression:
                 f"numbers are {NUMBERS}"
             ) from None
         raise ExpressionError(
-            f"EXPR is not a valid expression{where}: {printable(_one_line(error.msg))}"
+            f"EXPR is not a valid expression{where}: {printable(one_line(error.msg))}"
         ) from None
     except (RecursionError, MemoryError, ValueError) as error:
-        raise ExpressionError(f"EXPR cannot be parsed: {_one_line(error) or 'too deep'}") from None
+        raise ExpressionError(f"EXPR cannot be parsed: {one_line(error) or 'too deep'}") from None
     _check(tree, source)
     if "#" in source.text:  # with string literals refused, a # can only start a comment
         raise ExpressionError(
@@ -300,12 +296,11 @@ def parse_assignments(
             raise ExpressionError(f"--set {shown}: {name!r} is a number, not a variable")
         if name in values:
             raise ExpressionError(f"--set {name} is given more than once")
-        value = read_number(number)
-        if value is None:
+        if not _SIGNED.fullmatch(number):
             raise ExpressionError(
                 f"--set {shown}: {quoted(repr(number), 40)} is not a number; accepted: {NUMBERS}"
             )
-        values[name] = value
+        values[name] = value = float(number)  # 1e400 reads as IEEE 754 does, inf
         spelled = number.replace("_", "").lower()
         if math.isinf(value) and spelled.lstrip("+-") != "inf":
             note = "is beyond the float range (largest about 1.8e308)"
