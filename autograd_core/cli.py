@@ -166,8 +166,9 @@ def arrange_graph_arguments(arguments: Sequence[str]) -> list[str]:
                 )
             name = matches[0]
         takes_value = name in GRAPH_VALUE_OPTIONS and "=" not in token
-        if takes_value and index < len(arguments) and arguments[index] not in _OPTIONS:
-            # --name=VALUE, so that argparse keeps a value such as '-1.svg' as it is.
+        if takes_value and index < len(arguments) and arguments[index] not in (*_OPTIONS, "--"):
+            # --name=VALUE, so that argparse keeps a value such as '-1.svg' as it is (a bare
+            # '--' would reach it as an empty list).
             options.append(f"{'--output' if name == '-o' else name}={arguments[index]}")
             index += 1
         elif name in _OPTIONS or _is_attached_output(token):
