@@ -166,22 +166,18 @@ def arrange_graph_arguments(arguments: Sequence[str]) -> list[str]:
                 )
             name = matches[0]
         takes_value = name in GRAPH_VALUE_OPTIONS and "=" not in token
+        # -oFILE is told from EXPR ('-o*2') by FILE's suffix of letters (EXPR refuses '.').
+        attached_output = token.startswith("-o") and Path(token[2:]).suffix[1:].isalpha()
         if takes_value and index < len(arguments) and arguments[index] not in (*_OPTIONS, "--"):
             # --name=VALUE, so that argparse keeps a value such as '-1.svg' as it is (a bare
             # '--' would reach it as an empty list).
             options.append(f"{'--output' if name == '-o' else name}={arguments[index]}")
             index += 1
-        elif name in _OPTIONS or _is_attached_output(token):
+        elif name in _OPTIONS or attached_output:
             options.append(token)  # --name=value, a flag, or an option missing its value
         else:
             expressions.append(token)
     return [*options, "--", *expressions] if expressions else options
-
-
-def _is_attached_output(token: str) -> bool:
-    """``-oFILE``, told from EXPR ('-o*2') by FILE's suffix of letters (attribute access)."""
-    suffix = Path(token[2:]).suffix
-    return token.startswith("-o") and len(suffix) > 1 and suffix[1:].isalpha()
 
 
 def add_graph_command(commands: Any) -> None:
