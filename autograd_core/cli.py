@@ -10,6 +10,7 @@ in Python's documentation of SIGPIPE does: the output was cut short, the command
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import stat
@@ -85,13 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit.code if isinstance(exit.code, int) else 0
     except BrokenPipeError:
         # Python's recipe: point stdout at /dev/null, so the final flush cannot fail again.
-        try:
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # no real stdout
             descriptor = sys.stdout.fileno()
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, descriptor)
             os.close(devnull)
-        except (AttributeError, OSError, ValueError):  # no real stdout (None, or captured)
-            pass
         return 1
     except KeyboardInterrupt:
         return 130  # the shell's status for a process ended by Ctrl-C (128 + SIGINT)
@@ -125,8 +124,7 @@ not one of the options above is EXPR, unless it looks like a long option
 (--name), which is refused as unknown. The argument after '--' is EXPR whatever
 it looks like (graph -- '--x' --set x=1)."""
 
-#: graph's options that take a value, and those that take none (argparse also accepts any
-#: unambiguous prefix of a long one, such as --out).
+#: graph's options that take a value, and those that take none (or any unambiguous prefix).
 GRAPH_VALUE_OPTIONS = ("-o", "--output", "--set", "--rankdir")
 GRAPH_FLAGS = ("--no-grad", "--derivatives", "-q", "--quiet", "-h", "--help")
 _OPTIONS = GRAPH_VALUE_OPTIONS + GRAPH_FLAGS
