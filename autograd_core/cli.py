@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, descriptor)
             os.close(devnull)
-        return 1
+        return 1  # the output was cut short; not 2, the command line was fine
     except KeyboardInterrupt:
         return 130  # the shell's status for a process ended by Ctrl-C (128 + SIGINT)
 
