@@ -1,11 +1,7 @@
-"""Arithmetic expressions typed by a user, turned into a graph of Values without running Python.
+"""Formulas typed by a user (``autograd-core graph "tanh(w*x + b)"``) as a graph of Values.
 
-``autograd-core graph "tanh(w*x + b)" --set x=2 --set w=-3 --set b=1`` needs to read a
-formula. Python's own parser (:mod:`ast`) reads it; then every node of the tree is checked
-against a short list (numbers, names, ``+ - * / **``, unary ``-`` and ``+``, calls of
-``relu sigmoid tanh exp log`` with one argument), and anything else is refused with a
-message naming it. The checked tree is then walked to build Values: Python never
-evaluates the text, so ``__import__('os').system(...)`` is only an unsupported call.
+:mod:`ast` reads the text, every node is checked against a short list and anything else is
+refused with a message naming it; the checked tree is walked to build Values, never evaluated.
 """
 
 from __future__ import annotations
@@ -14,6 +10,7 @@ import ast
 import difflib
 import keyword
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -21,17 +18,19 @@ from collections.abc import Iterable, Mapping
 from autograd_core.value import Value
 
 FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "log")
-#: Names that are numbers, in EXPR and in --set alike (as Python's repr writes them).
-SPECIAL_NUMBERS = {"inf": math.inf, "nan": math.nan}
+SPECIAL_NUMBERS = {"inf": math.inf, "nan": math.nan}  # numbers, in EXPR and --set alike
 ALLOWED = "numbers, names, + - * / **, unary minus, parentheses and the calls " + ", ".join(
     f"{name}(...)" for name in FUNCTIONS
 )
-#: Longer text is refused before parsing: nobody types a bigger formula, and it keeps the
-#: parser's time and memory small whatever arrives.
-MAX_LENGTH = 2000
+MAX_LENGTH = 2000  # longer text is refused before parsing: it bounds the parser's work
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
 # What the refused constructs are called in error messages.
 _OPERATORS = {
     ast.FloorDiv: "//",
@@ -67,11 +66,9 @@ _DESCRIPTIONS = {
     ast.YieldFrom: "yield",
 }
 
-
-# One number grammar for EXPR and --set: Python's decimal literals (integer, point and
-# exponent forms, digits grouped by single underscores), ASCII digits only, or inf or nan.
-# float() alone would also take other digits (Arabic-Indic, fullwidth) and "Infinity", and
-# Python's parser alone would take 0x10, 0o17 and 0b1: each side refuses what the other would.
+# One number grammar for EXPR and --set: Python's decimal literals in ASCII digits, or inf or
+# nan. float() alone would also take Arabic-Indic digits and "Infinity", Python's parser alone
+# 0x10 and 0b1: each side refuses what the other would.
 _DIGITS = r"[0-9](?:_?[0-9])*"
 _POINT = rf"(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.)"
 _DECIMAL = re.compile(
@@ -82,43 +79,25 @@ _SIGNED = re.compile(rf"[+-]?(?:{_DECIMAL.pattern}|inf|nan)", re.ASCII)
 NUMBERS = "decimal numbers such as 2, -0.5, 1e-3 or 1_000, inf and nan"
 
 
-def read_number(text: str) -> float | None:
-    """``text`` (an optional sign, then a number of the one grammar) as a float, else None.
-
-    ``"1e400"`` reads as IEEE 754 does, ``inf``.
-    """
-    if not _SIGNED.fullmatch(text):
-        return None
-    return float(text)
-
-
 class ExpressionError(ValueError):
     """An expression or a ``--set`` assignment that cannot be used; the message is one line."""
 
 
-# Characters that would act on a terminal instead of showing (ESC, NUL, BEL, carriage
-# return, bidirectional overrides) or break the line (newline, U+2028), by Unicode category.
+# Characters that would act on a terminal (ESC, NUL, bidirectional overrides) or break the
+# line (newline, U+2028), by Unicode category.
 _NOT_SHOWN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape(character: str) -> str:
-    if character in _SHORT_ESCAPES:
-        return _SHORT_ESCAPES[character]
     code = ord(character)
     if 0xDC80 <= code <= 0xDCFF:  # a byte of a command-line argument that is not UTF-8
         return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return repr(character)[1:-1]  # \n, \x1b, \u202e: repr escapes every one of _NOT_SHOWN
 
 
-def printable(text: str) -> str:
-    """``text`` with every control, format or line-breaking character written as an escape.
-
-    User text quoted in a message goes to a terminal: ``"x\\x1b[31m"`` must show as
-    ``x\\x1b[31m``, not turn the rest red, and a newline or NUL must not break the line.
-    """
+def printable(text: object) -> str:
+    """``text`` with every control, format or line-breaking character written as an escape,
+    so that user text quoted in a message cannot act on the terminal or break the line."""
     return "".join(
         _escape(character) if unicodedata.category(character) in _NOT_SHOWN else character
         for character in str(text)
@@ -131,7 +110,8 @@ def quoted(text: str, limit: int = 60) -> str:
     return printable(text[:limit]) + ("..." if len(text) > limit else "")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: object) -> str:
+    """``str(text)`` with every run of blanks, newlines included, as one space."""
     return " ".join(str(text).split())
 
 
@@ -149,8 +129,8 @@ class _Source:
     def __init__(self, typed: str) -> None:
         self.text = typed.strip()
         lead = typed[: len(typed) - len(typed.lstrip())]
-        # Leading blanks (as in ' -x*y', the old way to pass a leading minus) shift the columns a
-        # user counts in what they typed; after a leading newline, lines are counted instead.
+        # Leading blanks (' -x*y') shift the columns a user counts in what they typed; after a
+        # leading newline, lines are counted instead.
         self.shift = 0 if "\n" in lead else len(lead)
 
     def at(self, index: int) -> str:
@@ -162,16 +142,7 @@ class _Source:
         return f" (column {index + 1 + self.shift})"
 
     def where(self, node: ast.AST) -> str:
-        lineno, column = getattr(node, "lineno", None), getattr(node, "col_offset", None)
-        if lineno is None or column is None:
-            return ""
-        return self.at(_position(self.text, lineno, column))
-
-
-def _refuse(source: _Source, node: ast.AST, what: str) -> ExpressionError:
-    return ExpressionError(
-        f"EXPR may not use {what}{source.where(node)}; it may use only {ALLOWED}"
-    )
+        return self.at(_position(self.text, node.lineno, node.col_offset))
 
 
 def parse(text: str) -> ast.Expression:
@@ -198,10 +169,10 @@ def parse(text: str) -> ast.Expression:
                 f"numbers are {NUMBERS}"
             ) from None
         raise ExpressionError(
-            f"EXPR is not a valid expression{where}: {printable(_one_line(error.msg))}"
+            f"EXPR is not a valid expression{where}: {printable(one_line(error.msg))}"
         ) from None
     except (RecursionError, MemoryError, ValueError) as error:
-        raise ExpressionError(f"EXPR cannot be parsed: {_one_line(error) or 'too deep'}") from None
+        raise ExpressionError(f"EXPR cannot be parsed: {one_line(error) or 'too deep'}") from None
     _check(tree, source)
     if "#" in source.text:  # with string literals refused, a # can only start a comment
         raise ExpressionError(
@@ -212,25 +183,32 @@ def parse(text: str) -> ast.Expression:
 
 
 def _check(tree: ast.Expression, source: _Source) -> None:
+    """Refuse the first node, breadth-first (no recursion on depth), that EXPR may not use."""
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    for node in ast.walk(tree):  # breadth-first with a queue: no recursion on depth
+    for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.Load, *_BINARY, ast.USub, ast.UAdd)):
             continue
+        what = None
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, tuple(_BINARY)):
                 raise _refuse_operator(source, node)
-            if isinstance(node.op, ast.Pow):
-                _check_constant_exponent(source, node.right)
+            if isinstance(node.op, ast.Pow) and any(
+                isinstance(part, ast.Call)
+                or (isinstance(part, ast.Name) and part.id not in SPECIAL_NUMBERS)
+                for part in ast.walk(node.right)
+            ):
+                raise ExpressionError(
+                    f"the exponent of ** must be a number{source.where(node.right)}, as in "
+                    "x**2 or x**(-0.5); for a variable exponent p write exp(p*log(x))"
+                )
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                what = f"the unary operator {_OPERATORS.get(type(node.op), '?')}"
-                raise _refuse(source, node, what)
+                what = f"the unary operator {_OPERATORS[type(node.op)]}"
         elif isinstance(node, ast.Constant):
+            written = ast.get_source_segment(source.text, node)
             if type(node.value) not in (int, float):
                 what = f"the {type(node.value).__name__} literal {quoted(repr(node.value), 40)}"
-                raise _refuse(source, node, what)
-            written = ast.get_source_segment(source.text, node) or ""
-            if not _DECIMAL.fullmatch(written):  # 0x10, 0o17, 0b1
+            elif not _DECIMAL.fullmatch(written):  # 0x10, 0o17, 0b1
                 raise ExpressionError(
                     f"EXPR may not use the number {quoted(written, 40)}{source.where(node)}; "
                     f"numbers are {NUMBERS}"
@@ -238,108 +216,60 @@ def _check(tree: ast.Expression, source: _Source) -> None:
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS and id(node) not in called:
                 what = f"the function {node.id!r} without a call (write {node.id}(x))"
-                raise _refuse(source, node, what)
         elif isinstance(node, ast.Call):
-            _check_call(source, node)
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            if name not in FUNCTIONS:
+                what = "an expression" if name is None else quoted(repr(name), 40)
+                guess = name and did_you_mean(name)
+                hint = f": did you mean {guess}? The" if guess else "; the"
+                raise ExpressionError(
+                    f"EXPR may not use a call of {what}{source.where(node)}{hint} functions "
+                    f"are {', '.join(FUNCTIONS)}"
+                )
+            if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+                what = f"{name}(...) with anything but one positional argument"
         else:
             what = _DESCRIPTIONS.get(type(node), f"{type(node).__name__} syntax")
-            raise _refuse(source, node, what)
+        if what:
+            raise ExpressionError(
+                f"EXPR may not use {what}{source.where(node)}; it may use only {ALLOWED}"
+            )
 
 
 def _refuse_operator(source: _Source, node: ast.BinOp) -> ExpressionError:
-    """The error for a refused binary operator, pointing at the operator itself.
-
-    The AST places a BinOp at its left operand; the operator is the symbol between the
-    end of the left operand and the start of the right one (only blanks, brackets and line
-    continuations can stand beside it there).
-    """
-    symbol = _OPERATORS.get(type(node.op), "?")
-    start = _position(source.text, node.left.end_lineno, node.left.end_col_offset)
-    end = _position(source.text, node.right.lineno, node.right.col_offset)
-    found = source.text.find(symbol, start, end)
-    where = source.at(found) if found >= 0 else source.where(node)
-    if isinstance(node.op, ast.BitXor) and found >= 0:
+    """The error for a refused binary operator, at the operator (the first such symbol after
+    the left operand; the AST places a BinOp at its left operand)."""
+    symbol = _OPERATORS[type(node.op)]
+    end_of_left = _position(source.text, node.left.end_lineno, node.left.end_col_offset)
+    found = source.text.index(symbol, end_of_left)
+    if isinstance(node.op, ast.BitXor):
         # Newcomers from maths (and from LaTeX or spreadsheets) write x^2 for a power.
         begin = _position(source.text, node.lineno, node.col_offset)
         finish = _position(source.text, node.end_lineno, node.end_col_offset)
         left, right = source.text[begin:found].rstrip(), source.text[found + 1 : finish].lstrip()
         example = f"{left}**{right}" if len(left) + len(right) <= 40 else "x**2"
         return ExpressionError(
-            f"EXPR may not use the operator ^{where}, which Python reads as exclusive or: "
-            f"for a power write **, as in {quoted(example)}"
+            f"EXPR may not use the operator ^{source.at(found)}, which Python reads as "
+            f"exclusive or: for a power write **, as in {quoted(example)}"
         )
     return ExpressionError(
-        f"EXPR may not use the operator {symbol}{where}; it may use only {ALLOWED}"
+        f"EXPR may not use the operator {symbol}{source.at(found)}; it may use only {ALLOWED}"
     )
 
 
 def did_you_mean(name: str) -> str | None:
     """The function of EXPR that ``name`` is most likely a slip for (``sigmiod``: sigmoid)."""
     lowered = name.lower()
-    if lowered in FUNCTIONS:
-        return lowered
-    if lowered == "ln":
-        return "log"
-    matches = difflib.get_close_matches(lowered, FUNCTIONS, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches("log" if lowered == "ln" else lowered, FUNCTIONS, n=1)
     return matches[0] if matches else None
-
-
-def _check_call(source: _Source, node: ast.Call) -> None:
-    functions = ", ".join(FUNCTIONS)
-    if not isinstance(node.func, ast.Name):
-        raise ExpressionError(
-            f"EXPR may not use a call of an expression{source.where(node)}; "
-            f"the functions are {functions}"
-        )
-    if node.func.id not in FUNCTIONS:
-        guess = did_you_mean(node.func.id)
-        hint = f": did you mean {guess}? The functions are " if guess else "; the functions are "
-        raise ExpressionError(
-            f"EXPR may not use a call of {quoted(repr(node.func.id), 40)}"
-            f"{source.where(node)}{hint}{functions}"
-        )
-    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        what = f"{node.func.id}(...) with anything but one positional argument"
-        raise _refuse(source, node, what)
-
-
-def _check_constant_exponent(source: _Source, node: ast.AST) -> None:
-    for part in ast.walk(node):
-        if isinstance(part, ast.Call) or _is_variable(part):
-            raise ExpressionError(
-                f"the exponent of ** must be a number{source.where(node)}, as in "
-                "x**2 or x**(-0.5); for a variable exponent p write exp(p*log(x))"
-            )
 
 
 def names(tree: ast.Expression) -> list[str]:
     """The variable names in a checked tree, in order of first appearance in the text."""
-    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    variables = [node for node in ast.walk(tree) if _is_variable(node) and id(node) not in called]
-    variables.sort(key=lambda node: (node.lineno, node.col_offset))
-    return list(dict.fromkeys(node.id for node in variables))
-
-
-def _is_variable(node: ast.AST) -> bool:
-    """A name that is not one of the named numbers inf and nan."""
-    return isinstance(node, ast.Name) and node.id not in SPECIAL_NUMBERS
-
-
-def _range_note(name: str, number: str, value: float) -> str | None:
-    """A note when a decimal number does not fit a float: 1e400 becomes inf, 1e-400 zero."""
-    spelled = number.strip().replace("_", "")
-    if math.isinf(value) and spelled.lstrip("+-") != "inf":
-        return (
-            f"--set {name}={quoted(number.strip())} is beyond the float range "
-            f"(largest about 1.8e308), so {name} = {value}"
-        )
-    mantissa = re.split("[eE]", spelled, maxsplit=1)[0]
-    if value == 0.0 and any(digit in mantissa for digit in "123456789"):
-        return (
-            f"--set {name}={quoted(number.strip())} is below the smallest float "
-            f"(about 4.9e-324), so {name} = {value}"
-        )
-    return None
+    named = [node for node in ast.walk(tree) if isinstance(node, ast.Name)]
+    found = sorted((node.lineno, node.col_offset, node.id) for node in named)
+    not_variables = (*FUNCTIONS, *SPECIAL_NUMBERS)  # in a checked tree, functions are called
+    return list(dict.fromkeys(name for _, _, name in found if name not in not_variables))
 
 
 def parse_assignments(
@@ -347,14 +277,15 @@ def parse_assignments(
 ) -> dict[str, float]:
     """``["x=2", "w=-3"]`` as ``{"x": 2.0, "w": -3.0}``; ExpressionError names a bad one.
 
-    A number beyond the float range reads as IEEE 754 does (``1e400`` is inf, ``1e-400``
-    is 0); when ``notes`` is a list, a one-line note saying so is appended to it.
+    A number beyond the float range reads as IEEE 754 does (``1e400`` is inf), with a note
+    appended to ``notes`` when it is a list.
     """
     values: dict[str, float] = {}
     for assignment in assignments:
         shown = quoted(assignment)
         name, equals, number = assignment.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())  # as Python reads identifiers
+        number = number.strip()
         if not equals:
             raise ExpressionError(f"--set {shown}: expected NAME=NUMBER, as in --set x=2")
         if not name.isidentifier() or keyword.iskeyword(name):
@@ -365,32 +296,26 @@ def parse_assignments(
             raise ExpressionError(f"--set {shown}: {name!r} is a number, not a variable")
         if name in values:
             raise ExpressionError(f"--set {name} is given more than once")
-        value = read_number(number.strip())
-        if value is None:
+        if not _SIGNED.fullmatch(number):
             raise ExpressionError(
-                f"--set {shown}: {quoted(repr(number.strip()), 40)} is not a number; "
-                f"accepted: {NUMBERS}"
+                f"--set {shown}: {quoted(repr(number), 40)} is not a number; accepted: {NUMBERS}"
             )
-        values[name] = value
-        note = _range_note(name, number, values[name])
-        if note is not None and notes is not None:
-            notes.append(note)
+        values[name] = value = float(number)  # 1e400 reads as IEEE 754 does, inf
+        spelled = number.replace("_", "").lower()
+        if math.isinf(value) and spelled.lstrip("+-") != "inf":
+            note = "is beyond the float range (largest about 1.8e308)"
+        elif value == 0.0 and any(digit in spelled.partition("e")[0] for digit in "123456789"):
+            note = "is below the smallest float (about 4.9e-324)"
+        else:
+            continue
+        if notes is not None:
+            notes.append(f"--set {name}={quoted(number)} {note}, so {name} = {value}")
     return values
 
 
-def _constant(value: int | float) -> float:
-    try:
-        return float(value)
-    except OverflowError:  # an integer literal beyond float range reads as IEEE's inf
-        return math.inf
-
-
 def build(text: str, values: Mapping[str, float]) -> Value:
-    """The Value graph of expression ``text`` with each name's leaf taking ``values[name]``.
-
-    One leaf per name (``x*x`` uses the same leaf twice), labelled with the name; numbers
-    become leaves labelled as written. Every name needs a value and every value a name.
-    """
+    """The Value graph of ``text``: one leaf per name (``x*x`` uses it twice), labelled with
+    it and taking ``values[name]``; numbers are leaves labelled as written."""
     return build_with_inputs(text, values)[0]
 
 
@@ -415,54 +340,48 @@ def build_with_inputs(text: str, values: Mapping[str, float]) -> tuple[Value, di
     return _evaluate(tree.body, leaves, text.strip()), leaves
 
 
+def _literal(node: ast.AST) -> ast.AST | None:
+    """The number (inf and nan included) that ``node`` is, signed or not (-2 is one leaf)."""
+    literal = node.operand if isinstance(node, ast.UnaryOp) else node
+    special = isinstance(literal, ast.Name) and literal.id in SPECIAL_NUMBERS
+    return literal if special or isinstance(literal, ast.Constant) else None
+
+
 def _operands(node: ast.AST) -> list[ast.AST]:
     if isinstance(node, ast.BinOp):
         return [node.left, node.right]
-    if isinstance(node, ast.UnaryOp):
-        return [] if _is_number(node) else [node.operand]
-    if isinstance(node, ast.Call):
-        return [node.args[0]]
-    return []
-
-
-def _is_literal(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) or (
-        isinstance(node, ast.Name) and node.id in SPECIAL_NUMBERS
-    )
-
-
-def _is_number(node: ast.AST) -> bool:
-    """A literal (inf and nan included), or a signed one such as -2 (one leaf, no negation)."""
-    if isinstance(node, ast.UnaryOp):
-        return _is_literal(node.operand)
-    return _is_literal(node)
+    if isinstance(node, ast.UnaryOp) and _literal(node) is None:
+        return [node.operand]
+    return node.args if isinstance(node, ast.Call) else []
 
 
 def _evaluate(root: ast.AST, leaves: Mapping[str, Value], text: str) -> Value:
-    """Post-order walk with an explicit stack, so a long chain cannot hit the recursion limit."""
+    """Nodes in post-order (left, right, node), without recursion: the reverse of a pre-order
+    that takes the right operand first. Values are made in that order, as Python would."""
+    order, pending = [], [root]
+    while pending:
+        order.append(pending.pop())
+        pending.extend(_operands(order[-1]))
     results: dict[int, Value] = {}
-    stack: list[tuple[ast.AST, bool]] = [(root, False)]
-    while stack:
-        node, operands_done = stack.pop()
-        if not operands_done:
-            stack.append((node, True))
-            stack.extend((operand, False) for operand in reversed(_operands(node)))
-            continue
-        operands = [results.pop(id(operand)) for operand in _operands(node)]
+    for node in reversed(order):
+        operands = [results[id(operand)] for operand in _operands(node)]
         results[id(node)] = _apply(node, operands, leaves, text)
     return results[id(root)]
 
 
 def _apply(node: ast.AST, operands: list[Value], leaves: Mapping[str, Value], text: str) -> Value:
-    if _is_number(node):
-        literal = node.operand if isinstance(node, ast.UnaryOp) else node
+    literal = _literal(node)
+    if literal is not None:
         if isinstance(literal, ast.Name):
             number = SPECIAL_NUMBERS[literal.id]
         else:
-            number = _constant(literal.value)
+            try:
+                number = float(literal.value)
+            except OverflowError:  # an integer literal beyond float range reads as IEEE's inf
+                number = math.inf
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             number = -number
-        return Value(number, label=ast.get_source_segment(text, node) or repr(number))
+        return Value(number, label=ast.get_source_segment(text, node))
     if isinstance(node, ast.Name):
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
@@ -470,14 +389,5 @@ def _apply(node: ast.AST, operands: list[Value], leaves: Mapping[str, Value], te
     if isinstance(node, ast.Call):
         return getattr(operands[0], node.func.id)()  # one of FUNCTIONS, checked by parse
     left, right = operands
-    if isinstance(node.op, ast.Pow):
-        # The exponent is a constant (parse checked it); its Values only carry the number
-        # and are left out of the graph, since x ** p takes p as a plain float.
-        return left**right.data
-    if isinstance(node.op, ast.Add):
-        return left + right
-    if isinstance(node.op, ast.Sub):
-        return left - right
-    if isinstance(node.op, ast.Mult):
-        return left * right
-    return left / right
+    # A constant exponent (parse checked it) is a plain float: x ** p leaves p out of the graph.
+    return _BINARY[type(node.op)](left, right.data if isinstance(node.op, ast.Pow) else right)

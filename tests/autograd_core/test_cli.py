@@ -327,6 +327,22 @@ def test_an_unknown_option_is_still_one_line(arguments, message, tmp_path, capsy
     assert message in error
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["x", "--set", "--"],
+        ["--set", "--", "x"],
+        ["x", "--set", "x=1", "-o", "--"],
+        ["x", "--set", "x=1", "--rankdir", "--"],
+    ],
+)
+def test_an_option_followed_by_a_bare_double_dash_lacks_its_value(arguments, capsys):
+    # '--' is not a value: passed on as --set=--, argparse made it an empty list, which
+    # crashed --set and --rankdir and sent -o's drawing to stdout.
+    error = one_line_error(main(["graph", *arguments]), capsys.readouterr())
+    assert "expected one argument" in error
+
+
 def test_graph_help_says_an_expr_may_start_with_a_minus(capsys):
     assert main(["graph", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
