@@ -175,14 +175,22 @@ class WorkedExample:
         default=None, repr=False
     )
 
-    def run(self) -> Comparison:
-        formula = np.asarray(self.formula_gradient(self.theta.copy()), dtype=float)
+    def finite_differences(self, step: float = FD_STEP) -> Array:
+        """Central differences of ``numpy_loss`` in each parameter, with step ``step``."""
+        return central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta], step)[0]
+
+    def engine_gradient(self) -> tuple[Value, list[Value], Array]:
+        """The engine's graph after ``backward()``: root, parameter leaves, their grads."""
         root, leaves = self.engine_graph(self.theta.copy())
         root.backward()
-        finite = central_differences(lambda arrays: self.numpy_loss(arrays[0]), [self.theta])[0]
+        return root, leaves, np.array([leaf.grad for leaf in leaves])
+
+    def run(self) -> Comparison:
+        formula = np.asarray(self.formula_gradient(self.theta.copy()), dtype=float)
+        root, leaves, engine = self.engine_gradient()
         rows = [
-            Row(name, lecture_symbol(name, self.symbol_style), float(f), leaf.grad, float(d))
-            for name, f, leaf, d in zip(self.names, formula, leaves, finite)
+            Row(name, lecture_symbol(name, self.symbol_style), float(f), float(e), float(d))
+            for name, f, e, d in zip(self.names, formula, engine, self.finite_differences())
         ]
         return Comparison(self, rows, float(self.numpy_loss(self.theta.copy())), root, leaves)
 

@@ -78,6 +78,14 @@ def test_square_chain_is_four_x_cubed_by_hand(comparisons):
     assert row.finite_difference == pytest.approx(13.5, rel=1e-8)
 
 
+def test_each_gradient_of_an_example_can_be_had_alone():
+    example = W.square_chain_example()  # z = x⁴ at x = 1.5: dz/dx = 4x³ = 13.5
+    root, (x,), grads = example.engine_gradient()
+    assert (root.data, x.grad, grads.tolist()) == (1.5**4, 13.5, [13.5])
+    # Central difference of x⁴: 4x³ + 4x·h² exactly, so a coarse step shows its own error.
+    assert example.finite_differences(step=1e-2)[0] == pytest.approx(13.5 + 4 * 1.5 * 1e-4)
+
+
 def test_004_relu_units_switch_between_examples():
     example = W.softmax_example()
     weights, biases = W.unflatten_layers(example.theta, (2, 3, 2, 3))
