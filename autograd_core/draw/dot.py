@@ -498,11 +498,13 @@ def draw_graph(
     """Draw ``root``'s computation graph; returns a :class:`Drawing` (DOT now, SVG lazily).
 
     Every Value is a box with its label, ``data`` and ``grad`` (``digits`` significant
-    digits), every operation an oval between its inputs and its result. A node's role is its
-    SVG class and sets its colour (``legend=True`` draws the key):
+    digits; ``show_grad=False`` leaves the grads out), every operation an oval between its
+    inputs and its result. A node's role is its SVG class and sets its colour
+    (``legend=True`` draws the key):
 
     - root (pear green): the Value drawn from; intermediate (white): computed on the way;
-    - parameter (orange): a leaf nn made, or one in ``parameters`` (which takes leaves only);
+    - parameter (orange): a leaf nn made, or one in ``parameters`` (leaves only, else
+      ValueError);
     - input (light cyan): any other leaf made with ``Value(...)``, whatever its name;
     - constant (small, value only): a number an operator made a leaf, as ½ in ½ (t − y)²;
     - operation (grey oval): "×", "a − b", "(·)²", "σ", "b + Σ w·h", …; − and ÷ mark their

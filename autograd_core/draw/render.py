@@ -138,16 +138,16 @@ def render(
     """
     if renderer not in (None, *RENDERERS):
         raise ValueError(f"unknown renderer {renderer!r}; accepted: {', '.join(RENDERERS)}")
-    if renderer != "dot" and pygraphviz_available():
-        script = _CHILD.format(limit=CHILD_MEMORY_LIMIT)
-        return _run_child([sys.executable, "-c", script, format], source, format, timeout)
-    executable = shutil.which("dot") if renderer != "pygraphviz" else None
-    if executable is None:
+    if renderer in (None, "pygraphviz") and pygraphviz_available():
+        command = [sys.executable, "-c", _CHILD.format(limit=CHILD_MEMORY_LIMIT), format]
+    elif renderer in (None, "dot") and (executable := shutil.which("dot")):
+        # An argument list and no shell, so nothing in the drawing can reach a command line.
+        command = [executable, f"-T{format}"]
+    else:
         missing = {
             None: "no Graphviz renderer found:",
             "pygraphviz": "pygraphviz is not installed;",
             "dot": "Graphviz's `dot` is not on PATH;",
         }
         raise RenderError(f"{missing[renderer]} {INSTALL_HINT}")
-    # An argument list and no shell, so nothing in the drawing can reach a command line.
-    return _run_child([executable, f"-T{format}"], source, format, timeout)
+    return _run_child(command, source, format, timeout)
