@@ -250,6 +250,7 @@ def _mlp_example(
     hidden, output = activations
     layer_activations = [hidden] * (len(weights) - 1) + [output]
     output_label, loss_label, total_label = labels
+    names = parameter_names(sizes)
 
     def model_of(theta: Array) -> MLP:
         Ws, bs = unflatten_layers(theta, sizes)
@@ -268,6 +269,8 @@ def _mlp_example(
                 out.label = output_label.format(i=i)
             losses.append(engine_loss(out, i - 1))
             losses[-1].label = loss_label.format(i=i)
+        if [name for name, _ in model.named_parameters()] != names:
+            raise RuntimeError(f"nn's parameter names differ from the lectures' {names}")
         return _summed(losses, total_label), model.parameters()
 
     def network() -> tuple[MLP, list[float], object, Callable]:
@@ -278,13 +281,12 @@ def _mlp_example(
         return model_of(flatten_layers(weights, biases)), X.T.tolist()[0], None, first_example_loss
 
     return WorkedExample(
-        names=tuple(parameter_names(sizes)),
+        names=tuple(names),
         theta=flatten_layers(weights, biases),
         numpy_loss=numpy_loss,
         formula_gradient=lambda theta: flatten_layers(*formula(*unflatten_layers(theta, sizes))),
         engine_graph=engine_graph,
         network=network,
-        lecture=about["key"][:3],
         **about,
     )
 
@@ -311,6 +313,7 @@ def bias_trick_example() -> WorkedExample:
         engine_loss=lambda y, i: y,
         labels=("y", "y", "y"),
         key="000-bias-trick",
+        lecture="000",
         title="000: the bias trick — append 1 to x, give each W(k) its bias as a last column",
         description=(
             "A 3-2-1 network, sigmoid hidden layer, linear scalar output y, at "
@@ -341,6 +344,7 @@ def two_step_example() -> WorkedExample:
         engine_loss=lambda y, i: half_squared_error(y, list(T[:, i])),
         labels=("y", "J", "J"),
         key="001-two-step",
+        lecture="001",
         title="001: the two-step algorithm on the 2-2-1 network (ReLU, linear output, ½(t − y)²)",
         description=(
             "x = (1, −2), t = 1. α(1) = (1.1, −1.45): hidden unit 2 is off, so its ReLU "
@@ -370,6 +374,7 @@ def binary_cross_entropy_example() -> WorkedExample:
         engine_loss=lambda p, i: binary_cross_entropy(p, list(Y[:, i])),
         labels=("ŷ({i})", "L({i})", "L"),
         key="002-binary-cross-entropy",
+        lecture="002",
         title="002: binary cross-entropy on the 3-layer sigmoid network (2-3-2-1)",
         description=(
             "Three examples x(i) = (0.5, 1.5), (−1, 0.25), (2, −0.5) with labels 1, 0, 1; "
@@ -501,6 +506,7 @@ def delta_recurrence_example() -> WorkedExample:
         engine_loss=lambda y, i: y,
         labels=("y({i})", "y({i})", "Σy"),
         key="003-delta-recurrence",
+        lecture="003",
         title="003: the δ recurrence on a deeper scalar-output network (2-3-3-1, tanh)",
         description=(
             "φ = tanh on both hidden layers, linear scalar output, two examples x = (0.8, "
@@ -535,6 +541,7 @@ def softmax_example() -> WorkedExample:
         engine_loss=lambda logits, i: softmax_cross_entropy(logits, int(classes[i])),
         labels=("", "l({i})", "l"),
         key="004-softmax",
+        lecture="004",
         title="004: hidden-layer gradients of −log softmax(f(x))_y (2-3-2-3, ReLU)",
         description=(
             "Two examples x = (1, 0.5) of class 2 and (−0.5, 1.5) of class 0 (0-based), "

@@ -3,13 +3,14 @@
 A batch ``X`` has one column per example (1-D is one example), targets likewise; ``W(k)``
 has shape ``(n_out, n_in)``, ``b(k)`` shape ``(n_out,)``; gradients are of the loss summed
 over the batch; activations are nn's, f and f′ from :data:`nn.activations.TABLE`. Each
-derivation shares 001's forward step and backward steps ②–⑤. A formula a lecture prints
-wrongly (see the lectures' README) sits beside the correct one as ``…_as_printed``.
+derivation shares 001's forward step; each backward pass is written out as its lecture
+writes it, so the derivations are checked independently. A formula a lecture prints wrongly
+(see the lectures' README) sits beside the correct one as ``…_as_printed``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,10 +121,16 @@ class BackwardStepRecord:
     value: Array
 
 
-def _backward(
-    weights: Arrays, forward: Forward, g: Array, activations: Sequence[str]
+def two_step_backward_steps(
+    weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
 ) -> Iterator[BackwardStepRecord]:
-    """001, k = l … 1: ② g ← g ⊙ f′(α(k)); ③ ∇b(k) J = g; ④ ∇W(k) J = g h(k-1)ᵀ; ⑤ g ← W(k)ᵀ g."""
+    """001, backward step for J = ½Σ(t − y)², a record per step: ① g ← ∇y J = y − t; then for
+    k = l … 1: ② g ← g ⊙ f′(α(k)); ③ ∇b(k) J = g; ④ ∇W(k) J = g h(k-1)ᵀ; ⑤ g ← W(k)ᵀ g."""
+    weights = _float_arrays(weights)
+    forward = two_step_forward(weights, biases, X, activations)
+    y = forward.hs[-1]
+    g = half_squared_error_output_gradient(y, _as_targets(T, "T", y.shape))
+    yield BackwardStepRecord("①", 0, "∇y J", g)
     for k in range(len(weights), 0, -1):
         g = g * _activation(activations[k - 1]).derivative(forward.alphas[k - 1])
         yield BackwardStepRecord("②", k, f"∇α({k}) J", g)
@@ -133,30 +140,16 @@ def _backward(
         yield BackwardStepRecord("⑤", k, f"∇h({k - 1}) J", g)
 
 
-def _gradients(records: Iterable[BackwardStepRecord]) -> Gradients:
-    """Steps ④ and ③ layer by layer: ``(∇W(k), ∇b(k))`` for k = 1, …, l."""
-    found = {(record.step, record.layer): record.value for record in records}
-    layers = sorted(layer for step, layer in found if step == "④")
-    return [found["④", k] for k in layers], [found["③", k] for k in layers]
-
-
-def two_step_backward_steps(
-    weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
-) -> Iterator[BackwardStepRecord]:
-    """001, backward step for J = ½Σ(t − y)²: ① g ← ∇y J = y − t, then ②–⑤; a record per step."""
-    weights = _float_arrays(weights)
-    forward = two_step_forward(weights, biases, X, activations)
-    y = forward.hs[-1]
-    g = half_squared_error_output_gradient(y, _as_targets(T, "T", y.shape))
-    yield BackwardStepRecord("①", 0, "∇y J", g)
-    yield from _backward(weights, forward, g, activations)
-
-
 def two_step_gradients(
     weights: Arrays, biases: Arrays, X: Array, T: Array, activations: Sequence[str]
 ) -> Gradients:
     """001, the two-step algorithm: ``(∇W(k) J, ∇b(k) J)`` for every layer, J = ½Σ(t − y)²."""
-    return _gradients(two_step_backward_steps(weights, biases, X, T, activations))
+    found = {
+        (record.step, record.layer): record.value
+        for record in two_step_backward_steps(weights, biases, X, T, activations)
+    }
+    layers = range(1, len(weights) + 1)
+    return [found["④", k] for k in layers], [found["③", k] for k in layers]
 
 
 def two_step_first_layer_weight_gradient_as_printed(
@@ -182,7 +175,8 @@ def two_step_first_layer_weight_gradient_as_printed(
 
 @dataclass(frozen=True)
 class DeltaRecurrence:
-    """003: ``activations_a[k]`` is a(k), ``psis[k-1]`` diag ψ(k), ``deltas[k]`` δ(k) (k ≥ 2)."""
+    """003: ``activations_a[k]`` is a(k), ``psis[k-1]`` diag ψ(k), ``deltas[k]`` δ(k) for
+    k = 2 … n+1 (``deltas[0]`` and ``deltas[1]`` are unused)."""
 
     activations_a: list[Array]
     psis: list[Array]
@@ -191,22 +185,23 @@ class DeltaRecurrence:
 
 def delta_recurrence(weights: Arrays, biases: Arrays, X: Array, activation: str) -> DeltaRecurrence:
     """003's passes for y = W(n) a(n-1) + b(n): a(k) = φ⊙(W(k) a(k-1) + b(k)), a(0) = x,
-    ψ(k) = diag φ′⊙(W(k) a(k-1) + b(k)), δ(n+1) = 1, δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1)."""
+    ψ(k) = diag φ′⊙(W(k) a(k-1) + b(k)); δ(n+1) = 1, δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1), k = n … 2.
+
+    ψ is diagonal, so multiplying by it is the element-wise product with its diagonal."""
     weights = _float_arrays(weights)
     n = len(weights)
-    activations = [activation] * (n - 1) + ["linear"]
-    forward = two_step_forward(weights, biases, X, activations)
+    # a(k) and φ′⊙(W(k) a(k-1) + b(k)) are 001's h(k) and f′(α(k)) for k < n.
+    forward = two_step_forward(weights, biases, X, [activation] * (n - 1) + ["linear"])
     if weights[-1].shape[0] != 1:
         raise ValueError(
             f"the δ recurrence is for a scalar output; W{n} has {weights[-1].shape[0]} rows"
         )
     psis = [_activation(activation).derivative(alpha) for alpha in forward.alphas[:-1]]
-    ones = np.ones((1, forward.hs[0].shape[1]))
-    records = _backward(weights, forward, ones, activations)
-    deltas = {record.layer + 1: record.value for record in records if record.step == "②"}
-    return DeltaRecurrence(
-        forward.hs[:-1], psis, [None, None, *(deltas[k] for k in range(2, n + 2))]
-    )
+    deltas: list[Array | None] = [None] * (n + 2)
+    deltas[n + 1] = np.ones((1, forward.hs[0].shape[1]))
+    for k in range(n, 1, -1):
+        deltas[k] = psis[k - 2] * (weights[k - 1].T @ deltas[k + 1])  # psis[k-2] is ψ(k-1)
+    return DeltaRecurrence(forward.hs[:-1], psis, deltas)
 
 
 def delta_recurrence_gradients(
@@ -234,18 +229,25 @@ def bias_trick_delta_recurrence_gradients(
 ) -> list[Array]:
     """000/003 by the bias trick, ã = (a, 1), W̃(k) = [W(k), b(k)]: ∂y/∂W̃(k) = δ(k+1) [ã(k-1)]ᵀ.
 
-    δ leaves W̃'s bias column out: the 1 it multiplies depends on no weight."""
+    δ(k) = ψ(k-1) [W(k)]ᵀ δ(k+1) leaves W̃'s bias column out: the 1 it multiplies depends on
+    no weight."""
     augmented = _float_arrays(augmented_weights)
     a = _as_batch(X, "X")
     ones = np.ones((1, a.shape[1]))
     phi = _activation(activation)
-    alphas, a_tilde = [], [np.vstack([a, ones])]
-    for W_tilde in augmented:
-        alphas.append(W_tilde @ a_tilde[-1])
-        a_tilde.append(np.vstack([phi.function(alphas[-1]), ones]))
-    activations = [activation] * (len(augmented) - 1) + ["linear"]
-    weights = [W_tilde[:, :-1] for W_tilde in augmented]
-    return _gradients(_backward(weights, Forward(alphas, a_tilde), ones, activations))[0]
+    n = len(augmented)
+    a_tilde, psis = [np.vstack([a, ones])], []
+    for W_tilde in augmented[:-1]:
+        pre = W_tilde @ a_tilde[-1]
+        a_tilde.append(np.vstack([phi.function(pre), ones]))
+        psis.append(phi.derivative(pre))
+    delta = ones  # δ(n+1)
+    grads: list[Array] = [np.empty(0)] * n
+    for k in range(n, 0, -1):
+        grads[k - 1] = delta @ a_tilde[k - 1].T
+        if k > 1:
+            delta = psis[k - 2] * (augmented[k - 1][:, :-1].T @ delta)
+    return grads
 
 
 # == 002: binary cross-entropy for the 3-layer sigmoid network ================================
@@ -273,15 +275,23 @@ def bce_last_layer_gradient_as_printed(
 def bce_sigmoid_network_gradients(weights: Arrays, biases: Arrays, X: Array, Y: Array) -> Gradients:
     """002: ∂L/∂W[i] = ∂L/∂ŷ · ∂ŷ/∂z[3] · ∂z[3]/∂v[2] · ∂v[2]/∂z[2] · … · ∂z[i]/∂W[i].
 
-    ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) is multiplied as written (so 0 < ŷ < 1), and the products'
+    ∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ), ∂v/∂z = σ(z)(1 − σ(z)), ∂z[i]/∂v[i-1] = W[i] and
+    ∂z[i]/∂W[i] = v[i-1]ᵀ are multiplied as written (so 0 < ŷ < 1), and the products'
     common prefix is computed once, as the slide asks."""
     weights = _float_arrays(weights)
-    activations = ["sigmoid"] * len(weights)
-    forward = two_step_forward(weights, biases, X, activations)
-    y_hat = forward.hs[-1]
+    vs = sigmoid_network_forward(weights, biases, X)
+    y_hat = vs[-1]
     Y = _as_targets(Y, "Y", y_hat.shape)
-    dL_dy_hat = -Y / y_hat + (1.0 - Y) / (1.0 - y_hat)
-    return _gradients(_backward(weights, forward, dL_dy_hat, activations))
+    common = (-Y / y_hat + (1.0 - Y) / (1.0 - y_hat)) * (y_hat * (1.0 - y_hat))  # ∂L/∂z[last]
+    grad_weights: list[Array] = [np.empty(0)] * len(weights)
+    grad_biases: list[Array] = [np.empty(0)] * len(weights)
+    for i in range(len(weights), 0, -1):
+        grad_weights[i - 1] = common @ vs[i - 1].T
+        grad_biases[i - 1] = common.sum(axis=1)
+        if i > 1:
+            v = vs[i - 1]
+            common = (weights[i - 1].T @ common) * (v * (1.0 - v))  # · ∂z[i]/∂v · ∂v/∂z[i-1]
+    return grad_weights, grad_biases
 
 
 # == 002: two-layer networks without biases, L = ‖·‖² ========================================
@@ -381,8 +391,16 @@ def softmax_cross_entropy_gradients(
     """004, −log f(x)_y, f(x) = softmax(a(L+1)): ∇a(L+1) = f(x) − e(y), ∇W(k) = ∇a(k) h(k-1)ᵀ,
     ∇b(k) = ∇a(k), ∇h(k) = W(k+1)ᵀ ∇a(k+1), ∇a(k) = ∇h(k) ⊙ g′(a(k)); labels are 0-based."""
     weights = _float_arrays(weights)
-    activations = [activation] * (len(weights) - 1) + ["linear"]
-    forward = two_step_forward(weights, biases, X, activations)
+    forward = two_step_forward(weights, biases, X, [activation] * (len(weights) - 1) + ["linear"])
     logits = forward.alphas[-1]
-    grad_logits = softmax(logits) - _one_hot(labels, *logits.shape)
-    return _gradients(_backward(weights, forward, grad_logits, activations))
+    grad_a = softmax(logits) - _one_hot(labels, *logits.shape)  # ∇a(L+1)
+    g_prime = _activation(activation).derivative
+    grad_weights: list[Array] = [np.empty(0)] * len(weights)
+    grad_biases: list[Array] = [np.empty(0)] * len(weights)
+    for k in range(len(weights), 0, -1):
+        grad_weights[k - 1] = grad_a @ forward.hs[k - 1].T
+        grad_biases[k - 1] = grad_a.sum(axis=1)
+        if k > 1:
+            grad_h = weights[k - 1].T @ grad_a  # ∇h(k-1) = W(k)ᵀ ∇a(k)
+            grad_a = grad_h * g_prime(forward.alphas[k - 2])  # ∇a(k-1) = ∇h(k-1) ⊙ g′(a(k-1))
+    return grad_weights, grad_biases

@@ -111,6 +111,13 @@ def test_a_wrong_formula_is_caught(monkeypatch):
     assert wrong == {"W1[1,1]", "W1[1,2]", "W1[2,1]", "W1[2,2]", "W1[3,1]", "W1[3,2]"}
 
 
+def test_nn_parameters_in_another_order_than_the_lectures_names_are_refused(monkeypatch):
+    real = W.parameter_names
+    monkeypatch.setattr(W, "parameter_names", lambda sizes: real(sizes)[::-1])
+    with pytest.raises(RuntimeError, match="nn's parameter names differ from the lectures'"):
+        W.two_step_example().engine_gradient()
+
+
 def test_parameter_layout_round_trips():
     sizes = (3, 2, 1)
     # θ in nn's order: W1[1,1], W1[1,2], W1[1,3], b1[1], W1[2,1], …, W2[1,2], b2[1].
