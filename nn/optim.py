@@ -81,7 +81,9 @@ class SGD(Optimizer):
         b ← g at t = 1, else μb + g     (momentum μ ≠ 0); then g ← b
         θ ← θ − γg                      (learning rate γ)
 
-    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches biases too.
+    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. γ ≥ 0, μ in [0, 1), λ ≥ 0, each finite.
+    Weight decay penalises biases too; for weights only, add λ·:func:`nn.l2_penalty` (Ω = Σw²)
+    to the loss, or pass ``l2=λ`` to :func:`nn.train`.
     """
 
     _settings = ("lr", "momentum", "weight_decay")
@@ -117,6 +119,9 @@ class Adam(Optimizer):
         m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
         m̂ = m / (1 − β₁ᵗ),     v̂ = v / (1 − β₂ᵗ)
         θ ← θ − γ m̂ / (√v̂ + ε)
+
+    The first step moves each parameter with g ≠ 0 by about γ, whatever |g| is.
+    γ ≥ 0, β₁ and β₂ in [0, 1), ε > 0, λ ≥ 0, each finite.
     """
 
     _initial_state = (0.0, 0.0)  # (m, v)
