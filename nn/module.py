@@ -67,6 +67,13 @@ class Neuron(Module):
         self._alpha_label = alpha_name(layer, row)
         self._h_label = h_name(layer, row)
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickle, also a Neuron pickled with ``_layer`` and ``_row`` instead of ``_place``."""
+        if "_place" not in state:
+            state = dict(state)
+            state["_place"] = (state.pop("_layer"), state.pop("_row"))
+        self.__dict__.update(state)
+
     @property
     def nin(self) -> int:
         return len(self.weights)
