@@ -45,7 +45,8 @@ class Module:
 
 class Neuron(Module):
     """One unit h = f(b + Σⱼ wⱼxⱼ): ``weights`` (in input order), ``bias``, ``activation``;
-    ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is neuron 1 of layer 1."""
+    ``init`` and ``seed`` as for :class:`MLP`, the bias starting at 0 except with
+    ``init="micrograd"``. Standing alone its parameters are ``W1[1,j]`` and ``b1[1]``."""
 
     def __init__(
         self, nin: int, activation: str = "relu", *, init: str = DEFAULT_INIT, seed: Seed = None
@@ -65,6 +66,13 @@ class Neuron(Module):
         self._place = (layer, row)
         self._alpha_label = alpha_name(layer, row)
         self._h_label = h_name(layer, row)
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickle, also a Neuron pickled with ``_layer`` and ``_row`` instead of ``_place``."""
+        if "_place" not in state:
+            state = dict(state)
+            state["_place"] = (state.pop("_layer"), state.pop("_row"))
+        self.__dict__.update(state)
 
     @property
     def nin(self) -> int:
@@ -94,7 +102,8 @@ class Neuron(Module):
 
 class Layer(Module):
     """``nout`` ``neurons`` reading the same ``nin`` inputs: h = f(b + W x), W of shape
-    (nout, nin). ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is layer 1."""
+    (nout, nin). ``init`` and ``seed`` as for :class:`MLP`. Standing alone it is layer 1.
+    Calling it returns one Value when nout is 1, else a list of nout Values."""
 
     def __init__(
         self,
@@ -125,7 +134,7 @@ class Layer(Module):
         return len(self.neurons)
 
     def __call__(self, x: Inputs) -> Value | list[Value]:
-        """h = f(b + W x) for ``x`` a sequence of nin numbers or Values."""
+        """h = f(b + W x) for ``x`` a sequence of nin numbers or Values; a Value when nout is 1."""
         h = self._forward(_as_inputs(x, self.nin, "Layer"))
         return h[0] if len(h) == 1 else h
 
@@ -159,8 +168,12 @@ class MLP(Module):
     """A multi-layer perceptron: layers of sizes ``nouts`` on top of ``nin`` inputs.
 
     Every layer but the last applies ``activation``, the last ``output_activation`` (each of
-    :data:`nn.ACTIVATIONS`). Weights are drawn from ``numpy.random.default_rng(seed)`` by
-    ``init`` (:mod:`nn.init`). ``model(x)`` is a Value when the last layer has one neuron.
+    :data:`nn.ACTIVATIONS`). ``init`` draws the weights: ``"he"`` (default, N(0, 2/n_in)),
+    ``"xavier"`` (Glorot uniform) or ``"uniform"`` (U(−1, 1)), biases at 0; or ``"micrograd"``,
+    weights and biases from U(−1, 1), micrograd's lecture network (:mod:`nn.init`).
+    ``seed`` is an int ≥ 0, a ``numpy.random.Generator`` or None (fresh randomness); the same
+    seed gives the same weights. A network of more than 2 million parameters is refused.
+    ``model(x)`` returns a Value when the last layer has one neuron, else a list of Values.
 
     >>> model = MLP(2, [16, 16, 1], seed=0)
     >>> model

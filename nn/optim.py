@@ -14,8 +14,8 @@ from nn.checks import check_real, is_ordered_sequence, is_real
 
 
 class Optimizer:
-    """The checked parameter list and ``zero_grad()``; a subclass's ``step()`` calls ``_step()``
-    with its ``_update(θ, g, state) -> (θ, state)`` and each parameter's ``_initial_state``."""
+    """The checked parameter list and ``zero_grad()``; a subclass's ``step()`` computes every
+    new ``.data`` and state from ``_gradients()``, then hands them to ``_apply()``."""
 
     _initial_state: object = None
     _settings: tuple[str, ...] = ()  # the hyper-parameters its repr shows
@@ -54,19 +54,22 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
-    def _step(self) -> None:
+    def _gradients(self) -> list[float]:
+        """Every ``.grad`` as a float, or TypeError naming the first that is not (before
+        ``step()`` changes anything)."""
         for i, p in enumerate(self.params):
             if not is_real(p.grad):
                 raise TypeError(
                     f"params[{i}] ({p.label or 'unlabelled'}) has .grad {p.grad!r}: a gradient "
                     "must be a real number; nothing was updated"
                 )
-        updates = [
-            self._update(p.data, float(p.grad), state) for p, state in zip(self.params, self._state)
-        ]
-        for p, (data, _) in zip(self.params, updates):
+        return [float(p.grad) for p in self.params]
+
+    def _apply(self, new_data: list[float], new_state: list) -> None:
+        """Set every parameter's ``.data`` and the optimiser's state, once all are computed."""
+        for p, data in zip(self.params, new_data):
             p.data = data
-        self._state = [state for _, state in updates]
+        self._state = new_state
 
 
 class SGD(Optimizer):
@@ -78,7 +81,9 @@ class SGD(Optimizer):
         b ← g at t = 1, else μb + g     (momentum μ ≠ 0); then g ← b
         θ ← θ − γg                      (learning rate γ)
 
-    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. Weight decay reaches biases too.
+    With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. γ ≥ 0, μ in [0, 1), λ ≥ 0, each finite.
+    Weight decay penalises biases too; for weights only, add λ·:func:`nn.l2_penalty` (Ω = Σw²)
+    to the loss, or pass ``l2=λ`` to :func:`nn.train`.
     """
 
     _settings = ("lr", "momentum", "weight_decay")
@@ -93,14 +98,16 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter, all or nothing."""
-        self._step()
-
-    def _update(self, theta: float, g: float, buffer: float | None) -> tuple[float, float | None]:
-        if self.weight_decay != 0.0:
-            g = g + self.weight_decay * theta
-        if self.momentum != 0.0:
-            g = buffer = g if buffer is None else self.momentum * buffer + g
-        return theta - self.lr * g, buffer
+        new_data, buffers = [], []
+        for p, g, buffer in zip(self.params, self._gradients(), self._state):
+            if self.weight_decay != 0.0:
+                g = g + self.weight_decay * p.data
+            if self.momentum != 0.0:
+                g = g if buffer is None else self.momentum * buffer + g
+                buffer = g
+            new_data.append(p.data - self.lr * g)
+            buffers.append(buffer)
+        self._apply(new_data, buffers)
 
 
 class Adam(Optimizer):
@@ -112,6 +119,9 @@ class Adam(Optimizer):
         m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
         m̂ = m / (1 − β₁ᵗ),     v̂ = v / (1 − β₂ᵗ)
         θ ← θ − γ m̂ / (√v̂ + ε)
+
+    The first step moves each parameter with g ≠ 0 by about γ, whatever |g| is.
+    γ ≥ 0, β₁ and β₂ in [0, 1), ε > 0, λ ≥ 0, each finite.
     """
 
     _initial_state = (0.0, 0.0)  # (m, v)
@@ -136,18 +146,19 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter, all or nothing."""
-        self._step()
-        self.steps += 1
-
-    def _update(
-        self, theta: float, g: float, moments: tuple[float, float]
-    ) -> tuple[float, tuple[float, float]]:
-        beta1, beta2 = self.betas
         t = self.steps + 1
-        if self.weight_decay != 0.0:
-            g = g + self.weight_decay * theta
-        m = beta1 * moments[0] + (1.0 - beta1) * g
-        v = beta2 * moments[1] + (1.0 - beta2) * g * g
-        m_hat = m / (1.0 - beta1**t)
-        v_hat = v / (1.0 - beta2**t)
-        return theta - self.lr * m_hat / (math.sqrt(v_hat) + self.eps), (m, v)
+        beta1, beta2 = self.betas
+        first_correction = 1.0 - beta1**t
+        second_correction = 1.0 - beta2**t
+        new_data, moments = [], []
+        for p, g, (m, v) in zip(self.params, self._gradients(), self._state):
+            if self.weight_decay != 0.0:
+                g = g + self.weight_decay * p.data
+            m = beta1 * m + (1.0 - beta1) * g
+            v = beta2 * v + (1.0 - beta2) * g * g
+            m_hat = m / first_correction
+            v_hat = v / second_correction
+            new_data.append(p.data - self.lr * m_hat / (math.sqrt(v_hat) + self.eps))
+            moments.append((m, v))
+        self._apply(new_data, moments)
+        self.steps = t

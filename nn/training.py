@@ -45,7 +45,9 @@ def train(
     """Train ``model`` on inputs ``X`` (one row per example) and targets ``y``; return each
     epoch's loss (see :class:`EpochReport`).
 
-    ``loss(output, target)`` scores one example and returns a Value. ``batch_size=None``
+    ``loss(output, target)`` scores one example and returns a Value: e.g.
+    ``nn.binary_cross_entropy_with_logits`` with 0/1 labels, ``nn.softmax_cross_entropy`` with
+    class indices, ``nn.half_squared_error`` with real targets. ``batch_size=None``
     steps on every example at once; otherwise each epoch visits the examples in a fresh
     order drawn from ``seed``. ``l2`` is λ; ``callback`` gets each :class:`EpochReport`, and
     every ``log_every`` epochs a line goes to standard output.
