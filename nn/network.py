@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from numbers import Real
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -111,6 +111,8 @@ class _Network:
     activations: tuple[str, ...]
     neurons: tuple[NeuronRecord, ...]
     edges: tuple[EdgeRecord, ...]
+    layer_neurons: tuple[tuple[NeuronRecord, ...], ...]  # by layer, the inputs first
+    layer_edges: tuple[tuple[EdgeRecord, ...], ...]  # by the layer they enter; [0] is empty
     x: tuple[float, ...] | None
     target: Any
     loss_name: str | None
@@ -118,9 +120,11 @@ class _Network:
     output_grads: tuple[float, ...] | None  # ∂L/∂h at the outputs
 
 
-def _in_layer(records: Sequence[Any], layer: int) -> list[Any]:
-    """The neuron or edge records of one layer, in order."""
-    return [record for record in records if record.layer == layer]
+def _fresh(parameter: Value) -> Value:
+    """A new leaf with the parameter's value and role, and ∂L/∂w = 0."""
+    leaf = copy.copy(parameter)
+    leaf.grad = 0.0
+    return leaf
 
 
 def _inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
@@ -173,19 +177,24 @@ def _analyse(
         )
     xs = _inputs(model, x, who) if x is not None else None
 
-    # Backward runs on a copy of the model, whose .grad are then the example's alone.
-    copied = copy.deepcopy(model) if loss is not None else model
+    # Per layer, per neuron: (weights, bias). Backward runs on fresh copies of them, whose
+    # .grad are then the example's alone; the model itself, which may hold things that do
+    # not copy, is never copied.
+    parameters = [[(n.weights, n.bias) for n in layer.neurons] for layer in model.layers]
+    if loss is not None:
+        parameters = [
+            [([_fresh(w) for w in ws], _fresh(b)) for ws, b in layer] for layer in parameters
+        ]
     hs = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
     passes = []  # per layer, per neuron: (α, h) of the example
     if xs is not None:
-        for layer in copied.layers:
-            alphas = [affine(neuron.weights, hs, neuron.bias) for neuron in layer.neurons]
+        for layer, layer_parameters in zip(model.layers, parameters):
+            alphas = [affine(weights, hs, bias) for weights, bias in layer_parameters]
             hs = [TABLE[layer.activation].apply(alpha) for alpha in alphas]
             passes.append(list(zip(alphas, hs)))
     loss_value = loss_name = None
     if loss is not None:
         loss_name = getattr(loss, "__name__", None) or type(loss).__name__
-        copied.zero_grad()
         try:
             loss_value = loss(hs[0] if len(hs) == 1 else list(hs), target)
         except (TypeError, ValueError) as error:
@@ -202,15 +211,19 @@ def _analyse(
         loss_value.backward()
 
     neurons = [
-        NeuronRecord(0, j, input_name(j), None, xs[j - 1] if xs else None, None)
-        for j in range(1, copied.nin + 1)
+        [
+            NeuronRecord(0, j, input_name(j), None, xs[j - 1] if xs else None, None)
+            for j in range(1, model.nin + 1)
+        ]
     ]
-    edges = []
-    for k, layer in enumerate(copied.layers, start=1):
-        sources = [record.name for record in _in_layer(neurons, k - 1)]
-        for i, neuron in enumerate(layer.neurons, start=1):
+    edges: list[list[EdgeRecord]] = [[]]
+    for k, (layer, layer_parameters) in enumerate(zip(model.layers, parameters), start=1):
+        sources = [record.name for record in neurons[k - 1]]
+        neurons.append([])
+        edges.append([])
+        for i, (weights, bias) in enumerate(layer_parameters, start=1):
             alpha, h = passes[k - 1][i - 1] if passes else (None, None)
-            neurons.append(
+            neurons[k].append(
                 NeuronRecord(
                     layer=k,
                     row=i,
@@ -220,20 +233,22 @@ def _analyse(
                     delta=alpha.grad if loss_value is not None else None,
                     activation=layer.activation,
                     bias_name=bias_name(k, i),
-                    bias=neuron.bias.data,
-                    bias_grad=neuron.bias.grad,
+                    bias=bias.data,
+                    bias_grad=bias.grad,
                 )
             )
-            edges.extend(
+            edges[k].extend(
                 EdgeRecord(weight_name(k, i, j), k, i, j, source, h_name(k, i), w.data, w.grad)
-                for j, (w, source) in enumerate(zip(neuron.weights, sources), start=1)
+                for j, (w, source) in enumerate(zip(weights, sources), start=1)
             )
     return _Network(
         title=repr(model),
-        sizes=tuple(copied.sizes),
-        activations=tuple(layer.activation for layer in copied.layers),
-        neurons=tuple(neurons),
-        edges=tuple(edges),
+        sizes=tuple(model.sizes),
+        activations=tuple(layer.activation for layer in model.layers),
+        neurons=tuple(itertools.chain.from_iterable(neurons)),
+        edges=tuple(itertools.chain.from_iterable(edges)),
+        layer_neurons=tuple(map(tuple, neurons)),
+        layer_edges=tuple(map(tuple, edges)),
         x=xs,
         target=target,
         loss_name=loss_name,
@@ -292,10 +307,19 @@ class _Box:
         return self.x + self.width, self.y + self.height / 2
 
 
-def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], set[int], Any]:
-    """Columns of boxes centred on the tallest, the same for every frame: the boxes by
-    (layer, row), the columns' centres, the layers whose edges carry their numbers, the
-    loss's box (``None`` without a loss), the picture's width and its body's bottom."""
+class _Layout(NamedTuple):
+    """Where everything goes, the same in every frame."""
+
+    boxes: dict[tuple[int, int], _Box]  # by (layer, row)
+    centres: list[float]  # the columns' centres
+    labelled_layers: set[int]  # the layers whose edges carry their numbers
+    loss_box: _Box | None  # None without a loss
+    width: float  # the picture's
+    bottom: float  # the body's, above the legend
+
+
+def _layout(net: _Network) -> _Layout:
+    """Columns of boxes centred on the tallest."""
     sizes = net.sizes
     numbered = [size <= MAX_NUMBERED_LAYER for size in sizes]
     labelled = {
@@ -333,7 +357,7 @@ def _layout(net: _Network) -> tuple[dict[tuple[int, int], _Box], list[float], se
         height = LINE * 3 + 8
         loss_box = _Box(right + LOSS_GAP, HEADER + (tallest - height) / 2, LOSS_WIDTH, height)
         right = loss_box.x + loss_box.width
-    return boxes, centres, labelled, loss_box, max(right + MARGIN, 720.0), HEADER + tallest
+    return _Layout(boxes, centres, labelled, loss_box, max(right + MARGIN, 720.0), HEADER + tallest)
 
 
 @dataclass(frozen=True)
@@ -398,9 +422,9 @@ def _rect(box: _Box, fill: str, stroke: str = "#555555", width: float = 1.0, das
     )
 
 
-def _render(net: _Network, view: _View) -> str:
+def _render(net: _Network, layout: _Layout, view: _View) -> str:
     """The SVG text of one picture of ``net``."""
-    boxes, centres, labelled_layers, loss_box, width, bottom = _layout(net)
+    boxes, centres, labelled_layers, loss_box, width, bottom = layout
     focused = view.focus_neuron is not None or bool(view.focus_edges)
     last = len(net.activations)
     legend_top = bottom + 34
@@ -440,7 +464,7 @@ def _render(net: _Network, view: _View) -> str:
             f'<g class="weights layer-{k}" fill="none" stroke-linecap="round" '
             'stroke-linejoin="round">'
         )
-        for edge in _in_layer(net.edges, k):
+        for edge in net.layer_edges[k]:
             value = edge.grad if grads else edge.weight
             colour, stroke, dash = _edge_style(value, largest)
             start = boxes[(k - 1, edge.column)].exit()
@@ -656,7 +680,7 @@ class NetworkDrawing:
             forward = len(net.activations) if net.x is not None else -1
             deltas_from = 1 if net.loss is not None else math.inf
             view = _View(forward, deltas_from, 0, self.show, show_loss=net.loss is not None)
-            self._svg = _render(net, view)
+            self._svg = _render(net, _layout(net), view)
         return self._svg
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -749,7 +773,7 @@ def _terms(pairs: Sequence[tuple[float, float]], limit: int = 4) -> str:
 
 def _focus(net: _Network, k: int) -> NeuronRecord:
     """The neuron of layer k the captions follow: the one with the largest |δ|, first on ties."""
-    return max(_in_layer(net.neurons, k), key=lambda r: (abs(r.delta or 0.0), -r.row))
+    return max(net.layer_neurons[k], key=lambda r: (abs(r.delta or 0.0), -r.row))
 
 
 def _frames(net: _Network) -> Iterator[_View]:
@@ -763,7 +787,7 @@ def _frames(net: _Network) -> Iterator[_View]:
     for k in range(1, n + 1):
         focus = _focus(net, k)
         i = focus.row
-        into = [edge for edge in _in_layer(net.edges, k) if edge.row == i]
+        into = [edge for edge in net.layer_edges[k] if edge.row == i]
         pairs = [(edge.weight, named[edge.source].h or 0.0) for edge in into]
         source = input_name("j") if k == 1 else h_name(k - 1, "j")
         caption = (
@@ -800,7 +824,7 @@ def _frames(net: _Network) -> Iterator[_View]:
         focus = _focus(net, k)
         i = focus.row
         psi = float(TABLE[focus.activation].derivative(np.float64(focus.alpha)))
-        out_of = [edge for edge in _in_layer(net.edges, k + 1) if edge.column == i]
+        out_of = [edge for edge in net.layer_edges[k + 1] if edge.column == i]
         pairs = [(edge.weight, named[edge.target].delta or 0.0) for edge in out_of]
         total = math.fsum(a * b for a, b in pairs)
         caption = (
@@ -812,7 +836,7 @@ def _frames(net: _Network) -> Iterator[_View]:
         edges = frozenset(edge.name for edge in out_of)
         yield _View(n, k, focus_neuron=(k, i), focus_edges=edges, caption=caption)
     for k in range(n, 0, -1):
-        edge = max(_in_layer(net.edges, k), key=lambda e: (abs(e.grad), -e.row, -e.column))
+        edge = max(net.layer_edges[k], key=lambda e: (abs(e.grad), -e.row, -e.column))
         target, source = named[edge.target], named[edge.source]
         delta = f"δ{k}[{edge.row}]"
         caption = (
@@ -836,7 +860,8 @@ class NetworkStepThrough(HtmlPlayer):
     def __init__(self, net: _Network) -> None:
         self._net = net
         views = list(_frames(net))
-        self.frames = tuple(_render(net, view) for view in views)
+        layout = _layout(net)
+        self.frames = tuple(_render(net, layout, view) for view in views)
         self.captions = tuple(view.caption for view in views)
         self.neurons = net.neurons
         self.edges = net.edges

@@ -8,10 +8,12 @@ NumPy, the engine's own backward on the model, or a number from lecture 001 by h
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import re
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -163,6 +165,41 @@ def test_drawing_leaves_the_models_gradients_and_weights_alone():
     draw_network(model, X, T, half_squared_error, show="grads").svg()
     step_through_network(model, X, T, half_squared_error)
     assert [(v.data, v.grad) for v in model.parameters()] == before
+
+
+class RecordingMLP(MLP):
+    """An MLP that keeps its last output (a Value made by an operation) and a lock: neither
+    can be copied, so neither can the model."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+        self.last_output = None
+
+    def __call__(self, x):
+        with self.lock:
+            self.last_output = super().__call__(x)
+        return self.last_output
+
+
+def test_a_model_that_cannot_be_copied_draws_with_a_loss_and_keeps_its_grads():
+    model = RecordingMLP(2, [3, 2, 1], activation="tanh", seed=0)
+    half_squared_error(model([0.3, 0.9]), T).backward()
+    with pytest.raises(TypeError):
+        copy.deepcopy(model)
+    before = [(v.data, v.grad) for v in model.parameters()]
+    view = draw_network(model, X, T, half_squared_error, show="grads")
+    player = step_through_network(model, X, T, half_squared_error)
+    assert [(v.data, v.grad) for v in model.parameters()] == before
+    # The same numbers as a plain MLP's, whose engine backward gives ∂L/∂w.
+    plain = MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    expected = draw_network(plain, X, T, half_squared_error, show="grads")
+    assert (view.neurons, view.edges) == (expected.neurons, expected.edges)
+    assert player.frames == step_through_network(plain, X, T, half_squared_error).frames
+    half_squared_error(plain(X), T).backward()
+    named = dict(plain.named_parameters())
+    assert [edge.grad for edge in view.edges] == [named[edge.name].grad for edge in view.edges]
+    assert view.neuron("h2[1]").bias_grad == named["b2[1]"].grad
 
 
 def test_without_an_example_edges_carry_the_parameters_current_grads():
