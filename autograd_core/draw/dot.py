@@ -209,7 +209,13 @@ def example_groups(root: Value, is_parameter: Callable[[Value], bool]) -> dict[V
 
 
 def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
-    """{node: neuron name} for nn's pre-activations "α1[2]" and the activations "h1[2]" of them."""
+    """{node: neuron name} for nn's pre-activations "α1[2]", the activations "h1[2]" of them,
+    and the unlabelled products and partial sums that feed only a hand-built α."""
+    order = list(order)
+    consumers: dict[Value, int] = {}
+    for node in order:
+        for child in node.inputs:
+            consumers[child] = consumers.get(child, 0) + 1
     groups: dict[Value, str] = {}
     for node in order:
         if not _NEURON_LABEL.fullmatch(node.label):
@@ -220,6 +226,15 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
             (alpha,) = node.inputs
             if alpha.label == "α" + node.label[1:]:
                 groups[node] = groups[alpha] = node.label
+    # A neuron built from × and + (not affine) owns the unlabelled products and partial
+    # sums that feed only its α, so its frame holds its whole weighted sum.
+    for alpha in [node for node in groups if node.label[:1] == "α"]:
+        stack = list(alpha.inputs)
+        while stack:
+            node = stack.pop()
+            if node.inputs and not node.label and consumers[node] == 1 and node not in groups:
+                groups[node] = groups[alpha]
+                stack.extend(node.inputs)
     return groups
 
 

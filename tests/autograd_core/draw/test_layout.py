@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd_core import Value, draw_graph
+from autograd_core import Value, draw_graph, topological_order
 from autograd_core.draw import dot
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -86,6 +86,31 @@ def test_a_batch_loss_frames_each_example_and_each_neuron():
         assert alpha in labels
         if name.startswith("h1"):
             assert name in labels  # the hidden layer's activation; the output is linear
+
+
+def test_a_neuron_built_from_products_and_sums_frames_its_whole_weighted_sum():
+    # Lecture 002's networks without biases: α = w₁x₁ + w₂x₂ from × and +, not affine.
+    x1, x2 = Value(1.0, label="x1"), Value(0.5, label="x2")
+    w1, w2 = Value(0.6, label="w1"), Value(-0.4, label="w2")
+    shared = w2 * x2  # also used outside the neuron: it stays outside the frame
+    alpha = w1 * x1 + shared
+    alpha.label = "α1[1]"
+    h = alpha.sigmoid()
+    h.label = "h1[1]"
+    out = h + shared
+    out.backward()
+    source = draw_graph(out).source
+    frame = source[source.index("subgraph cluster_neuron") :]
+    frame = frame[: frame.index("}")]
+    # The DOT names a node v<i>, i its place in the topological order.
+    inside_frame = {
+        node: re.search(rf"^\s*v{i} \[", frame, re.M) is not None
+        for i, node in enumerate(topological_order(out))
+    }
+    assert inside_frame[alpha.inputs[0]]  # w₁x₁, used by this neuron alone
+    assert inside_frame[alpha] and inside_frame[h]
+    assert not inside_frame[shared]
+    assert not any(inside_frame[leaf] for leaf in (x1, x2, w1, w2))
 
 
 def test_one_example_or_no_parameters_draws_no_example_frames():
