@@ -226,15 +226,16 @@ def neuron_groups(order: Iterable[Value]) -> dict[Value, str]:
             (alpha,) = node.inputs
             if alpha.label == "α" + node.label[1:]:
                 groups[node] = groups[alpha] = node.label
-    # A neuron built from × and + (not affine) owns the unlabelled products and partial
-    # sums that feed only its α, so its frame holds its whole weighted sum.
-    for alpha in [node for node in groups if node.label[:1] == "α"]:
+    # A neuron whose α = Σ wⱼhⱼ is built from + and × (not affine) owns the unlabelled
+    # partial sums and products that feed only its α: its frame holds its weighted sum.
+    for alpha in [node for node in groups if node.label[:1] == "α" and node.op == "+"]:
         stack = list(alpha.inputs)
         while stack:
             node = stack.pop()
-            if node.inputs and not node.label and consumers[node] == 1 and node not in groups:
+            if node.op in ("+", "*") and not node.label and consumers[node] == 1:
                 groups[node] = groups[alpha]
-                stack.extend(node.inputs)
+                if node.op == "+":  # a partial sum: its terms are the neuron's too
+                    stack.extend(node.inputs)
     return groups
 
 

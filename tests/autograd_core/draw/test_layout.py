@@ -88,29 +88,55 @@ def test_a_batch_loss_frames_each_example_and_each_neuron():
             assert name in labels  # the hidden layer's activation; the output is linear
 
 
+def frame_members(root):
+    """{node: the neuron frame it is drawn in, or None}, read from the DOT text."""
+    source = draw_graph(root).source
+    names = {f"v{i}": node for i, node in enumerate(topological_order(root))}
+    members = dict.fromkeys(names.values())
+    for title, body in re.findall(
+        r"subgraph cluster_neuron_\d+ \{.*?label=<neuron ([^>]*)>(.*?)\}", source, re.S
+    ):
+        for name in re.findall(r"^\s*(v\d+) \[", body, re.M):
+            members[names[name]] = title
+    return members
+
+
 def test_a_neuron_built_from_products_and_sums_frames_its_whole_weighted_sum():
-    # Lecture 002's networks without biases: α = w₁x₁ + w₂x₂ from × and +, not affine.
-    x1, x2 = Value(1.0, label="x1"), Value(0.5, label="x2")
-    w1, w2 = Value(0.6, label="w1"), Value(-0.4, label="w2")
-    shared = w2 * x2  # also used outside the neuron: it stays outside the frame
-    alpha = w1 * x1 + shared
+    # Lecture 002's networks without biases: α = w₁x₁ + w₂x₂ + w₃x₃ from × and +.
+    x1, x2, x3 = (Value(v, label=f"x{j}") for j, v in enumerate((1.0, 0.5, -2.0), start=1))
+    w1, w2, w3 = (Value(v, label=f"w{j}") for j, v in enumerate((0.6, -0.4, 0.3), start=1))
+    shared = w3 * x3  # also used outside the neuron: it stays outside the frame
+    partial = w1 * x1 + w2 * x2
+    alpha = partial + shared
     alpha.label = "α1[1]"
     h = alpha.sigmoid()
     h.label = "h1[1]"
     out = h + shared
     out.backward()
-    source = draw_graph(out).source
-    frame = source[source.index("subgraph cluster_neuron") :]
-    frame = frame[: frame.index("}")]
-    # The DOT names a node v<i>, i its place in the topological order.
-    inside_frame = {
-        node: re.search(rf"^\s*v{i} \[", frame, re.M) is not None
-        for i, node in enumerate(topological_order(out))
-    }
-    assert inside_frame[alpha.inputs[0]]  # w₁x₁, used by this neuron alone
-    assert inside_frame[alpha] and inside_frame[h]
-    assert not inside_frame[shared]
-    assert not any(inside_frame[leaf] for leaf in (x1, x2, w1, w2))
+    members = frame_members(out)
+    inside = {node for node, frame in members.items() if frame == "h1[1]"}
+    assert inside == {alpha, h, partial, *partial.inputs}  # α, h, the partial sum, w₁x₁, w₂x₂
+    assert members[shared] is None and members[out] is None
+
+
+def test_only_a_hand_built_weighted_sum_joins_a_neuron_frame():
+    nn = pytest.importorskip("nn")
+    x1, x2 = Value(1.0, label="x1"), Value(0.5, label="x2")
+    # nn's neuron (one affine node) on computed features: the features stay outside.
+    features = [x1 * x2, x1 + x2]
+    y = nn.Neuron(2, activation="tanh", seed=0)(features)
+    members = frame_members(y)
+    assert {node for node, frame in members.items() if frame} == {y, y.inputs[0]}
+    assert all(members[f] is None for f in features)
+    # A neuron whose activation is unlabelled: that activation is not the next neuron's.
+    a1 = x1 * 0.5 + x2 * 0.25
+    a1.label = "α1[1]"
+    t = a1.tanh()  # unlabelled, so not h1[1]
+    a2 = t * 2.0 + x1 * 1.0
+    a2.label = "α1[2]"
+    members = frame_members(a2)
+    assert members[t] is None and members[a1] == "h1[1]"
+    assert members[a2.inputs[0]] == "h1[2]"  # t·2, a product of a2's sum
 
 
 def test_one_example_or_no_parameters_draws_no_example_frames():
