@@ -109,8 +109,6 @@ class _Network:
     title: str
     sizes: tuple[int, ...]
     activations: tuple[str, ...]
-    neurons: tuple[NeuronRecord, ...]
-    edges: tuple[EdgeRecord, ...]
     layer_neurons: tuple[tuple[NeuronRecord, ...], ...]  # by layer, the inputs first
     layer_edges: tuple[tuple[EdgeRecord, ...], ...]  # by the layer they enter; [0] is empty
     x: tuple[float, ...] | None
@@ -118,6 +116,14 @@ class _Network:
     loss_name: str | None
     loss: float | None
     output_grads: tuple[float, ...] | None  # ∂L/∂h at the outputs
+
+    @property
+    def neurons(self) -> tuple[NeuronRecord, ...]:
+        return tuple(itertools.chain.from_iterable(self.layer_neurons))
+
+    @property
+    def edges(self) -> tuple[EdgeRecord, ...]:
+        return tuple(itertools.chain.from_iterable(self.layer_edges))
 
 
 def _fresh(parameter: Value) -> Value:
@@ -182,8 +188,10 @@ def _analyse(
     # not copy, is never copied.
     parameters = [[(n.weights, n.bias) for n in layer.neurons] for layer in model.layers]
     if loss is not None:
+        # One copy per distinct parameter, so a weight tied in two places stays one leaf.
+        fresh = {p: _fresh(p) for p in model.parameters()}
         parameters = [
-            [([_fresh(w) for w in ws], _fresh(b)) for ws, b in layer] for layer in parameters
+            [([fresh[w] for w in ws], fresh[b]) for ws, b in layer] for layer in parameters
         ]
     hs = [Value(xj, label=input_name(j)) for j, xj in enumerate(xs or (), start=1)]
     passes = []  # per layer, per neuron: (α, h) of the example
@@ -245,8 +253,6 @@ def _analyse(
         title=repr(model),
         sizes=tuple(model.sizes),
         activations=tuple(layer.activation for layer in model.layers),
-        neurons=tuple(itertools.chain.from_iterable(neurons)),
-        edges=tuple(itertools.chain.from_iterable(edges)),
         layer_neurons=tuple(map(tuple, neurons)),
         layer_edges=tuple(map(tuple, edges)),
         x=xs,

@@ -202,6 +202,18 @@ def test_a_model_that_cannot_be_copied_draws_with_a_loss_and_keeps_its_grads():
     assert view.neuron("h2[1]").bias_grad == named["b2[1]"].grad
 
 
+def test_a_tied_weight_shows_its_total_gradient_on_each_of_its_edges():
+    model = MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    hidden = model.layers[0].neurons
+    hidden[1].weights[0] = tied = hidden[0].weights[0]  # W1[2,1] is W1[1,1]
+    view = draw_network(model, X, T, half_squared_error, show="grads")
+    # The engine on the model itself: a Value used twice collects both contributions.
+    half_squared_error(model(X), T).backward()
+    assert view.edge("W1[1,1]").grad == view.edge("W1[2,1]").grad == tied.grad
+    # Without an example the edges show the parameters' .grad: the same number.
+    assert draw_network(model, show="grads").edge("W1[2,1]").grad == tied.grad
+
+
 def test_without_an_example_edges_carry_the_parameters_current_grads():
     model = model_for("sigmoid")
     half_squared_error(model(X), T).backward()
