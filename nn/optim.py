@@ -82,8 +82,8 @@ class SGD(Optimizer):
         θ ← θ − γg                      (learning rate γ)
 
     With μ = λ = 0 this is lecture 002's θ ← θ − γ∇θ L. γ ≥ 0, μ in [0, 1), λ ≥ 0, each finite.
-    Weight decay penalises biases too; for weights only, add λ·:func:`nn.l2_penalty` (Ω = Σw²)
-    to the loss, or pass ``l2=λ`` to :func:`nn.train`.
+    Weight decay penalises biases too; the same decay of the weights only is (λ/2)·Ω added to
+    the loss, Ω = :func:`nn.l2_penalty` = Σw² (∂Ω/∂w = 2w), or ``l2=λ/2`` in :func:`nn.train`.
     """
 
     _settings = ("lr", "momentum", "weight_decay")
