@@ -169,3 +169,20 @@ def test_reprs_show_the_hyper_parameters():
     assert repr(Adam(params)) == (
         "Adam(2 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)"
     )
+
+
+def test_weight_decay_is_half_its_lambda_times_the_l2_penalty():
+    # SGD's docstring: weight_decay=λ moves a weight as (λ/2)·Σw² added to the loss does.
+    from nn import l2_penalty
+
+    def loss(w):
+        return (w * 3.0 - 1.0) ** 2
+
+    decayed, penalised = Value(0.7), Value(0.7)
+    loss(decayed).backward()
+    SGD([decayed], lr=0.1, weight_decay=0.2).step()
+    (loss(penalised) + 0.1 * l2_penalty([penalised])).backward()
+    SGD([penalised], lr=0.1).step()
+    # By hand: g = 2·3·(3·0.7 − 1) = 6.6, plus λw = 0.14: 0.7 − 0.1·6.74 = 0.026.
+    assert decayed.data == pytest.approx(0.026)
+    assert penalised.data == pytest.approx(decayed.data)
