@@ -63,16 +63,9 @@ class Neuron(Module):
         self.bias = Value(bias, label=bias_name(layer, row))
         mark_parameters([*self.weights, self.bias])
         self.activation = activation
-        self._place = (layer, row)
+        self._layer, self._row = layer, row
         self._alpha_label = alpha_name(layer, row)
         self._h_label = h_name(layer, row)
-
-    def __setstate__(self, state: dict) -> None:
-        """Unpickle, also a Neuron pickled with ``_layer`` and ``_row`` instead of ``_place``."""
-        if "_place" not in state:
-            state = dict(state)
-            state["_place"] = (state.pop("_layer"), state.pop("_row"))
-        self.__dict__.update(state)
 
     @property
     def nin(self) -> int:
@@ -92,8 +85,9 @@ class Neuron(Module):
         return out
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        names = [weight_name(*self._place, j) for j in range(1, self.nin + 1)]
-        return [*zip(names, self.weights), (bias_name(*self._place), self.bias)]
+        layer, row = self._layer, self._row
+        names = [weight_name(layer, row, j) for j in range(1, self.nin + 1)]
+        return [*zip(names, self.weights), (bias_name(layer, row), self.bias)]
 
     def __repr__(self) -> str:
         inputs = "1 input" if self.nin == 1 else f"{self.nin} inputs"

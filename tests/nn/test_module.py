@@ -389,16 +389,3 @@ def test_a_pickled_mlp_comes_back_with_its_names_and_outputs():
         (name, v.data) for name, v in model.named_parameters()
     ]
     assert [h.data for h in copy([0.5, -1.0])] == [h.data for h in model([0.5, -1.0])]
-
-
-def test_a_neuron_pickled_with_layer_and_row_attributes_still_loads():
-    # Before _place, a Neuron stored where it sits as _layer and _row: build such a pickle.
-    neuron = MLP(2, [3, 2], seed=0).layers[1].neurons[1]
-    expected = neuron.named_parameters()
-    old_state = {k: v for k, v in vars(neuron).items() if k != "_place"}
-    neuron.__dict__ = {**old_state, "_layer": 2, "_row": 2}
-    loaded = pickle.loads(pickle.dumps(neuron))
-    assert not hasattr(loaded, "_layer") and not hasattr(loaded, "_row")
-    assert [name for name, _ in loaded.named_parameters()] == [name for name, _ in expected]
-    assert [name for name, _ in expected] == ["W2[2,1]", "W2[2,2]", "W2[2,3]", "b2[2]"]
-    assert loaded([1.0, 2.0, 3.0]).label == "α2[2]"  # the output layer is linear
