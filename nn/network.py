@@ -18,7 +18,6 @@ import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from numbers import Real
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,7 +28,7 @@ from autograd_core.draw.drawing import fitted_html
 from autograd_core.draw.player import HtmlPlayer, player_fragment
 from autograd_core.draw.render import write_atomically
 from nn.activations import TABLE
-from nn.checks import describe, is_ordered_sequence
+from nn.checks import describe, is_ordered_sequence, is_real
 from nn.module import MLP
 from nn.names import alpha_name, bias_name, h_name, input_name, weight_name
 
@@ -141,7 +140,7 @@ def _inputs(model: MLP, x: object, who: str) -> tuple[float, ...]:
         raise ValueError(f"{who}: {accepted}, got {len(x)} numbers")
     xs = [xj.data if isinstance(xj, Value) else xj for xj in x]
     for j, xj in enumerate(xs, start=1):
-        if isinstance(xj, bool) or not isinstance(xj, Real):
+        if not is_real(xj):
             raise TypeError(f"{who}: {input_name(j)} must be a real number, got {describe(xj)}")
     return tuple(float(xj) for xj in xs)
 

@@ -57,13 +57,15 @@ class Optimizer:
     def _gradients(self) -> list[float]:
         """Every ``.grad`` as a float, or TypeError naming the first that is not (before
         ``step()`` changes anything)."""
+        grads = []
         for i, p in enumerate(self.params):
             if not is_real(p.grad):
                 raise TypeError(
                     f"params[{i}] ({p.label or 'unlabelled'}) has .grad {p.grad!r}: a gradient "
                     "must be a real number; nothing was updated"
                 )
-        return [float(p.grad) for p in self.params]
+            grads.append(float(p.grad))
+        return grads
 
     def _apply(self, new_data: list[float], new_state: list) -> None:
         """Set every parameter's ``.data`` and the optimiser's state, once all are computed."""
