@@ -7,8 +7,8 @@ import inspect
 import json
 import os
 import re
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -248,11 +248,18 @@ class Frame:
     drawn on its own, as DOT text.
     """
 
-    def __init__(self, player: StepThrough, index: int, drawing: Drawing, caption: str) -> None:
+    def __init__(
+        self, player: StepThrough, index: int, draw: Callable[[], Drawing], caption: str
+    ) -> None:
         self._player = player
         self.index = index
-        self.drawing = drawing
+        self._draw = draw
         self.caption = caption
+
+    @cached_property
+    def drawing(self) -> Drawing:
+        """The frame drawn on its own (made when first asked for: the player never needs it)."""
+        return self._draw()
 
     @property
     def source(self) -> str:
@@ -352,7 +359,7 @@ class StepThrough(HtmlPlayer, Sequence[Frame]):
 
     def __init__(
         self,
-        drawings: Sequence[Drawing],
+        drawings: Sequence[Callable[[], Drawing]],
         captions: Sequence[str],
         states: Sequence[dict[str, tuple[str, int]]],
         lit: Sequence[list[str]],
@@ -503,7 +510,7 @@ def step_through(
         for child, share in zip(node.inputs, shares):
             received[child] = received.get(child, 0.0) + share
         picture = plan.picture(grads, received, {node})
-        drawings.append(plan.drawing(picture))
+        drawings.append(partial(plan.drawing, picture))
         state = {}
         for name, rows in picture.rows.items():
             seen = widest.setdefault(name, [])
