@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from autograd_core.value import Value
+from autograd_core.value import Value, _real_to_float
 
 FUNCTIONS = ("relu", "sigmoid", "tanh", "exp", "log")
 SPECIAL_NUMBERS = {"inf": math.inf, "nan": math.nan}  # numbers, in EXPR and --set alike
@@ -375,10 +375,7 @@ def _apply(node: ast.AST, operands: list[Value], leaves: Mapping[str, Value], te
         if isinstance(literal, ast.Name):
             number = SPECIAL_NUMBERS[literal.id]
         else:
-            try:
-                number = float(literal.value)
-            except OverflowError:  # an integer literal beyond float range reads as IEEE's inf
-                number = math.inf
+            number = _real_to_float(literal.value)  # an integer beyond float range is inf
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             number = -number
         return Value(number, label=ast.get_source_segment(text, node))

@@ -557,11 +557,10 @@ def plan_graph(
     digits: int,
     max_nodes: int | None,
     timeout: float | None,
-    caller: str = "draw_graph",
 ) -> Plan | Drawing:
     """Check the options and the graph's size; the Plan, or a refused Drawing saying why."""
     if not isinstance(root, Value):
-        raise TypeError(f"{caller} needs a Value to draw from, got {type(root).__name__}")
+        raise TypeError(f"draw_graph needs a Value to draw from, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT", "auto"):
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT, auto, got {rankdir!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:

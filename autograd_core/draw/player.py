@@ -489,7 +489,7 @@ def step_through(
             "part (one example's loss, an intermediate Value), or pass max_frames=None"
         )
     options = {**_DRAW_DEFAULTS, **draw_options, "edge_labels": edge_labels}
-    plan = plan_graph(root, **options, caller="step_through")
+    plan = plan_graph(root, **options)
     if isinstance(plan, Drawing):
         raise RenderError(plan.refusal)
     order, digits = plan.order, plan.digits
