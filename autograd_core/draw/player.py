@@ -12,6 +12,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+from autograd_core.draw import dot
 from autograd_core.draw.dot import (
     HIGHLIGHT_COLOR,
     PENDING_COLOR,
@@ -137,8 +138,9 @@ _PLAYER_STYLE = """<style>
 .autograd-player .autograd-keys { color: #666; font-size: 0.85em; margin-left: 0.6em; }
 </style>"""
 
-# The looks of a row of text, as classes of the SVG's own style sheet.
-_LOOKS = ("name", "plain", "pending")
+# The looks of a row of text (dot's), numbered, as classes of the SVG's own style sheet.
+_LOOKS = tuple(dot._LOOKS)
+_PLAIN = _LOOKS.index("plain")
 _SVG_STYLE = (
     "<style>"
     ".ag-name { font-weight: bold; } "
@@ -392,7 +394,7 @@ class StepThrough(HtmlPlayer, Sequence[Frame]):
 
     def _state(self, index: int) -> list[tuple[str, int]]:
         """Every slot's text and look in frame ``index``; a row the frame lacks is empty."""
-        return [self._states[index].get(slot, ("", 1)) for slot in self._layout[1]]
+        return [self._states[index].get(slot, ("", _PLAIN)) for slot in self._layout[1]]
 
     def to_html_fragment(self) -> str:
         """The player as an HTML fragment: the layout's SVG and, per frame, what changes."""
