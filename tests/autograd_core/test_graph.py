@@ -155,6 +155,9 @@ def test_backward_steps_go_newest_first_with_live_grads():
         assert all(node.grad == 0.0 for node in order if node not in finished)
     assert [step.node for step in steps] == order[::-1]
     assert [step.index for step in steps] == list(range(len(order)))
+    # Reverse topological order in its own terms: a node comes after every node using it.
+    place = {step.node: step.index for step in steps}
+    assert all(place[u] < place[child] for u in order for child in u.inputs)
     assert_gradients(a, b, inner, z, 1)
 
 

@@ -221,10 +221,12 @@ def highlight(frame):
     return re.search(r'^\s*v(\d+) \[.*penwidth="3"', frame.source, re.M).group(1)
 
 
-def test_player_keys_step_once_and_buttons_stop_at_the_ends():
+def test_the_page_script_handles_the_keys_and_disables_buttons_at_the_ends():
+    # What the script says, not what a browser does with it (no browser in the suite; the
+    # pages were stepped through in headless Chromium by hand). The handler takes the arrow
+    # keys from the slider (preventDefault), so one press moves one step; Home and End go
+    # to the ends; the page focuses the player.
     page = step_through(neuron()[3]).to_html()
-    # The handler takes the arrow keys from the slider (preventDefault), so one press
-    # moves one step; Home and End go to the ends; the page focuses the player.
     assert "event.preventDefault()" in page
     for key in ("ArrowLeft", "ArrowRight", "Home", "End"):
         assert key in page
